@@ -1,0 +1,102 @@
+//! The command line: clap definitions and dispatch to the commands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands::{build, new};
+
+/// weft: a static site generator for cross-linked documentation and knowledge bases.
+#[derive(Debug, Parser)]
+#[command(name = "weft", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// The site's folder (holding weft.yaml).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Print errors only.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more about what happens.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into public/ (or --output).
+    Build(BuildArgs),
+    /// Run every validation of build and write nothing.
+    Check(CheckArgs),
+    /// Create a new site or page.
+    #[command(subcommand)]
+    New(NewCommand),
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    /// Where to write the site.
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Replace base_url from weft.yaml (e.g. https://example.org/docs/).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum NewCommand {
+    /// A site that builds at once: config, a section, a page and a static file.
+    Site {
+        /// The folder to create.
+        dir: PathBuf,
+    },
+    /// A page with its front matter filled in (title from the file name, today's date).
+    Page {
+        /// The new file, e.g. content/guide/install.md.
+        path: PathBuf,
+    },
+}
+
+/// Parses the command line, runs the command, and returns the exit code
+/// (0 success, 1 errors in the site, 2 usage errors).
+pub fn run() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let _ = cli.verbose;
+    match cli.command {
+        Command::Build(args) => {
+            let options = build::BuildOptions {
+                root: cli.root,
+                base_url: args.base_url,
+                drafts: args.drafts,
+            };
+            build::run(&options, args.output.as_deref(), cli.quiet)
+        }
+        Command::Check(args) => {
+            let options = build::BuildOptions {
+                root: cli.root,
+                base_url: None,
+                drafts: args.drafts,
+            };
+            build::check(&options, cli.quiet)
+        }
+        Command::New(NewCommand::Site { dir }) => new::site(&dir),
+        Command::New(NewCommand::Page { path }) => new::page(&cli.root, &path),
+    }
+}

@@ -1,0 +1,261 @@
+//! `weft build` and `weft check`: the pipeline from `content/` to a site in memory, then,
+//! only when nothing failed, to the output folder.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::discover;
+use crate::generate;
+use crate::links;
+use crate::output::{self, Content, Files};
+use crate::render::{self, Renderer, Urls};
+use crate::site;
+use crate::taxonomy;
+use crate::theme::StaticFile;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site's folder.
+    pub root: PathBuf,
+    /// Replaces `base_url` from weft.yaml.
+    pub base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// A site built in memory, ready to be written.
+pub struct BuiltSite {
+    /// Every output file by relative path.
+    pub files: Files,
+    /// Pages (not sections) built.
+    pub pages: usize,
+    /// Sections built.
+    pub sections: usize,
+}
+
+/// Runs every stage; returns the site and the warnings, or every diagnostic if any is an error.
+pub fn build_site(options: &BuildOptions) -> (Option<BuiltSite>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let mut config = match config::load(&options.root) {
+        Ok(loaded) => loaded.config,
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return (None, diagnostics);
+        }
+    };
+    if let Some(base_url) = &options.base_url {
+        config.base_url = base_url.clone();
+    }
+    let mut problems = Vec::new();
+    let theme = render::load_theme(&options.root, &config)
+        .map_err(|p| problems.extend(p))
+        .ok();
+    let found = discover::discover(&options.root, &mut problems);
+    let site = site::build(
+        found.markdown,
+        found.content_assets,
+        &config,
+        options.drafts,
+        &mut problems,
+    );
+
+    let mut statics: BTreeMap<String, Content> = BTreeMap::new();
+    if let Some(theme) = &theme {
+        for (url, file) in &theme.statics {
+            let content = match file {
+                StaticFile::Embedded(bytes) => Content::Static(bytes),
+                StaticFile::Disk(path) => Content::Copy(path.clone()),
+            };
+            statics.insert(url.clone(), content);
+        }
+    }
+    for file in &found.statics {
+        statics.insert(
+            crate::source::display_path(&file.rel),
+            Content::Copy(file.abs.clone()),
+        );
+    }
+    for (url, asset) in &site.assets {
+        statics.insert(url.clone(), Content::Copy(asset.abs.clone()));
+    }
+    let known_files: HashSet<String> = statics.keys().cloned().collect();
+    let graph = links::resolve(&site, &config, known_files, &mut problems);
+    let taxonomies = taxonomy::collect(&site, &config);
+    let page_terms = taxonomy::page_terms(&taxonomies, site.pages.len());
+    let urls = Urls::new(&config.base_url);
+
+    let mut files = Files::new();
+    if let Some(theme) = &theme {
+        let renderer = Renderer {
+            config: &config,
+            site: &site,
+            graph: &graph,
+            taxonomies: &taxonomies,
+            page_terms: &page_terms,
+            urls: &urls,
+            theme,
+        };
+        files = render_all(&renderer, &mut problems);
+        generate::add_generated(&renderer, &mut files, &mut problems);
+    }
+    merge_statics(&mut files, statics, &mut problems);
+    diagnostics.extend(problems);
+    if diagnostics.has_errors() {
+        return (None, diagnostics);
+    }
+    let sections = site
+        .pages
+        .iter()
+        .filter(|p| p.kind == site::PageKind::Section)
+        .count();
+    let built = BuiltSite {
+        files,
+        pages: site.pages.len() - sections,
+        sections,
+    };
+    (Some(built), diagnostics)
+}
+
+/// Renders every page and section in parallel.
+fn render_all(renderer: &Renderer, problems: &mut Vec<Diagnostic>) -> Files {
+    let rendered: Vec<(String, Result<String, Diagnostic>)> = renderer
+        .site
+        .ids()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|id| {
+            (
+                page_file(&renderer.site.page(id).url),
+                renderer.render_page(id),
+            )
+        })
+        .collect();
+    let mut files = Files::new();
+    for (path, result) in rendered {
+        match result {
+            Ok(html) => {
+                files.insert(path, Content::Bytes(html.into_bytes()));
+            }
+            Err(diagnostic) => problems.push(diagnostic),
+        }
+    }
+    files
+}
+
+/// The output file of a URL path: `eu/ran/` → `eu/ran/index.html`.
+pub fn page_file(url: &str) -> String {
+    format!("{url}index.html")
+}
+
+fn merge_statics(
+    files: &mut Files,
+    statics: BTreeMap<String, Content>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (path, content) in statics {
+        if files.contains_key(&path) {
+            problems.push(
+                Diagnostic::error(
+                    "duplicate-output",
+                    format!("`{path}` is both a copied file and a generated page"),
+                )
+                .help("rename the file in static/ or content/, or change the page's slug"),
+            );
+            continue;
+        }
+        files.insert(path, content);
+    }
+}
+
+/// Whether diagnostics should be coloured on stderr.
+pub fn use_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// Prints diagnostics to stderr.
+pub fn report(diagnostics: Diagnostics, quiet: bool) {
+    if quiet && !diagnostics.has_errors() {
+        return;
+    }
+    let text = diagnostics.render(use_color());
+    if !text.is_empty() {
+        eprint!("{text}");
+    }
+}
+
+/// `weft build`: builds and, if nothing failed, writes the site. Returns the exit code.
+pub fn run(options: &BuildOptions, output: Option<&Path>, quiet: bool) -> u8 {
+    let started = Instant::now();
+    let out = output.map_or_else(|| options.root.join("public"), Path::to_path_buf);
+    if let Err(problem) = guard_output(&options.root, &out) {
+        eprintln!("error: {problem}");
+        return 1;
+    }
+    let (built, diagnostics) = build_site(options);
+    report(diagnostics, quiet);
+    let Some(built) = built else {
+        eprintln!("error: build failed; {} was left as it was", out.display());
+        return 1;
+    };
+    match output::write(&out, &built.files) {
+        Ok(stats) => {
+            if !quiet {
+                eprintln!(
+                    "built {} pages and {} sections into {}: {} files written, {} unchanged, {} removed in {} ms",
+                    built.pages,
+                    built.sections,
+                    out.display(),
+                    stats.written,
+                    stats.unchanged,
+                    stats.removed,
+                    started.elapsed().as_millis()
+                );
+            }
+            0
+        }
+        Err(problem) => {
+            eprintln!("error: cannot write the site: {problem}");
+            1
+        }
+    }
+}
+
+/// `weft check`: every validation of build, nothing written.
+pub fn check(options: &BuildOptions, quiet: bool) -> u8 {
+    let (built, diagnostics) = build_site(options);
+    report(diagnostics, quiet);
+    match built {
+        Some(built) => {
+            if !quiet {
+                eprintln!(
+                    "checked {} pages and {} sections: no errors",
+                    built.pages, built.sections
+                );
+            }
+            0
+        }
+        None => 1,
+    }
+}
+
+/// Refuses output folders that would overwrite the site's own files.
+fn guard_output(root: &Path, out: &Path) -> Result<(), String> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let root = absolute(root);
+    let out_abs = absolute(out);
+    let protected = ["content", "static", "templates", "themes"].map(|d| root.join(d));
+    if root.starts_with(&out_abs) || protected.iter().any(|p| out_abs.starts_with(p)) {
+        return Err(format!(
+            "output folder {} would overlap the site's sources; choose a folder such as public/",
+            out.display()
+        ));
+    }
+    Ok(())
+}

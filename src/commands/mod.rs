@@ -1,0 +1,4 @@
+//! The commands: each runs the pipeline stages it needs.
+
+pub mod build;
+pub mod new;

@@ -1,0 +1,252 @@
+//! Diagnostics: problems in the user's site, as data, and their rendering.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use annotate_snippets::{Level, Renderer, Snippet};
+
+use crate::source::{Source, floor_char_boundary};
+
+/// How bad a diagnostic is: errors fail the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The build cannot produce a correct site.
+    Error,
+    /// The site builds, but something deserves a look.
+    Warning,
+}
+
+/// A place in a source file.
+#[derive(Debug, Clone)]
+pub struct Location {
+    /// The file the span points into.
+    pub file: Source,
+    /// Byte range in `file.text`.
+    pub span: Range<usize>,
+}
+
+/// One problem found in the site, with where it is and how to fix it.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable kebab-case id such as `broken-link`.
+    pub code: &'static str,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// Where it is, when it is somewhere in particular.
+    pub location: Option<Location>,
+    /// A short note under the caret.
+    pub label: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A new error with the given code and message.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location: None,
+            label: String::new(),
+            help: None,
+        }
+    }
+
+    /// A new warning with the given code and message.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// Points the diagnostic at `span` in `file`.
+    pub fn at(mut self, file: &Source, span: Range<usize>) -> Self {
+        let start = floor_char_boundary(&file.text, span.start);
+        let end = floor_char_boundary(&file.text, span.end.max(start));
+        self.location = Some(Location {
+            file: file.clone(),
+            span: start..end,
+        });
+        self
+    }
+
+    /// Sets the note shown under the caret.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    /// Sets the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the help line when there is one.
+    pub fn maybe_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    /// Whether this diagnostic fails the build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn sort_key(&self) -> (String, usize, Severity, &str) {
+        match &self.location {
+            Some(loc) => (
+                loc.file.display_path(),
+                loc.span.start,
+                self.severity,
+                &self.message,
+            ),
+            None => (String::new(), 0, self.severity, &self.message),
+        }
+    }
+
+    /// Renders the diagnostic in the style of rustc, with a snippet and a caret.
+    pub fn render(&self, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+        };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut message = level.title(&self.message).id(self.code);
+        let origin;
+        if let Some(loc) = &self.location {
+            let window = loc.file.lines_around(&loc.span);
+            let text = &loc.file.text[window.clone()];
+            let (line, _) = loc.file.line_col(window.start);
+            let start = loc.span.start - window.start;
+            let end = (loc.span.end.min(window.end) - window.start).max(start);
+            origin = loc.file.display_path();
+            message = message.snippet(
+                Snippet::source(text)
+                    .line_start(line)
+                    .origin(&origin)
+                    .fold(false)
+                    .annotation(level.span(start..end).label(&self.label)),
+            );
+        }
+        if let Some(help) = &self.help {
+            message = message.footer(Level::Help.title(help));
+        }
+        let mut out = renderer.render(message).to_string();
+        out.push('\n');
+        out
+    }
+}
+
+/// All diagnostics of one build, collected across stages.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Adds one diagnostic.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// Adds many diagnostics.
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(diagnostics);
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// The number of errors and of warnings.
+    pub fn counts(&self) -> (usize, usize) {
+        let errors = self.items.iter().filter(|d| d.is_error()).count();
+        (errors, self.items.len() - errors)
+    }
+
+    /// The diagnostics sorted by file, then position, as the user reads them.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.items.dedup_by(|a, b| {
+            a.code == b.code
+                && a.message == b.message
+                && a.location.as_ref().map(|l| (&l.file.path, &l.span))
+                    == b.location.as_ref().map(|l| (&l.file.path, &l.span))
+        });
+        self.items
+    }
+
+    /// Renders every diagnostic, sorted, followed by a count line when there are any.
+    pub fn render(self, color: bool) -> String {
+        let (errors, warnings) = self.counts();
+        let mut out = String::new();
+        for diagnostic in self.sorted() {
+            out.push_str(&diagnostic.render(color));
+            out.push('\n');
+        }
+        if errors + warnings > 0 {
+            let _ = writeln!(
+                out,
+                "{} error{}, {} warning{}",
+                errors,
+                plural(errors),
+                warnings,
+                plural(warnings)
+            );
+        }
+        out
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The candidate nearest to `wanted` by edit distance, if it is close enough to be a likely typo.
+pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted_lower = wanted.to_lowercase();
+    let limit = (wanted.chars().count() / 3).clamp(1, 4);
+    candidates
+        .into_iter()
+        .filter(|c| *c != wanted)
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&wanted_lower, &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|&(d, _)| d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// "did you mean `x`?" for the nearest candidate, if any.
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    suggest(wanted, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_names_only() {
+        let names = ["title", "description", "weight"];
+        assert_eq!(suggest("titel", names), Some("title"));
+        assert_eq!(suggest("wieght", names), Some("weight"));
+        assert_eq!(suggest("colour", names), None);
+    }
+}

@@ -1,0 +1,183 @@
+//! Discovery: walks `content/` and `static/` and reads the Markdown. Reads, never writes.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diag::Diagnostic;
+use crate::source::{Source, SourceFile, display_path};
+
+/// A Markdown file read from `content/`.
+#[derive(Debug)]
+pub struct MarkdownFile {
+    /// Path relative to `content/`, e.g. `european-union/ran-coe.md`.
+    pub rel: PathBuf,
+    /// The file's text (path shown relative to the site root).
+    pub source: Source,
+}
+
+/// A file copied as is: a page-bundle asset, a file beside content, or a static file.
+#[derive(Debug, Clone)]
+pub struct AssetFile {
+    /// Path relative to the folder it was found in (`content/` or `static/`).
+    pub rel: PathBuf,
+    /// Where to read it.
+    pub abs: PathBuf,
+}
+
+/// Everything found under the site root.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Markdown under `content/`, sorted by path.
+    pub markdown: Vec<MarkdownFile>,
+    /// Other files under `content/`, sorted by path.
+    pub content_assets: Vec<AssetFile>,
+    /// Files under `static/`, sorted by path.
+    pub statics: Vec<AssetFile>,
+}
+
+/// Whether a file name is an editor's temporary or backup file, or hidden.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+}
+
+/// Walks the site under `root`, reading every Markdown file in parallel.
+pub fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Discovered {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let content = walk(root, &canonical_root, "content", diagnostics);
+    let statics = walk(root, &canonical_root, "static", diagnostics);
+    let (markdown_paths, content_assets): (Vec<_>, Vec<_>) = content
+        .into_iter()
+        .partition(|f| f.rel.extension().is_some_and(|e| e == "md"));
+    let read: Vec<Result<MarkdownFile, Diagnostic>> = markdown_paths
+        .par_iter()
+        .map(|file| read_markdown(root, file))
+        .collect();
+    let mut markdown = Vec::with_capacity(read.len());
+    for result in read {
+        match result {
+            Ok(file) => markdown.push(file),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    Discovered {
+        markdown,
+        content_assets,
+        statics,
+    }
+}
+
+fn walk(
+    root: &Path,
+    canonical_root: &Path,
+    folder: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<AssetFile> {
+    let base = root.join(folder);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    let walker = WalkDir::new(&base)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                diagnostics.push(Diagnostic::error(
+                    "io",
+                    format!("cannot read {}: {err}", base.display()),
+                ));
+                continue;
+            }
+        };
+        let Ok(rel) = entry.path().strip_prefix(&base) else {
+            continue;
+        };
+        let shown = Path::new(folder).join(rel);
+        if entry.path_is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(canonical_root) && target.is_file() => {}
+                Ok(target) if target.starts_with(canonical_root) => continue,
+                _ => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "outside-root",
+                            format!("`{}` is a symbolic link that points outside the site", display_path(&shown)),
+                        )
+                        .help("weft reads only files inside the site's folder; copy the file in instead"),
+                    );
+                    continue;
+                }
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        files.push(AssetFile {
+            rel: rel.to_path_buf(),
+            abs: entry.path().to_path_buf(),
+        });
+    }
+    files
+}
+
+fn read_markdown(root: &Path, file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
+    let shown = Path::new("content").join(&file.rel);
+    let bytes = std::fs::read(&file.abs).map_err(|err| {
+        Diagnostic::error("io", format!("cannot read {}: {err}", display_path(&shown)))
+    })?;
+    let _ = root;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            let source = SourceFile::new(shown, lossy);
+            let offset = String::from_utf8_lossy(&err.as_bytes()[..valid]).len();
+            return Err(Diagnostic::error("invalid-utf8", "file is not valid UTF-8")
+                .at(&source, offset..offset + '\u{FFFD}'.len_utf8())
+                .label("this byte is not UTF-8")
+                .help("save the file as UTF-8 in your editor"));
+        }
+    };
+    // NUL never reaches the output: the renderer uses it to mark links it fills in later.
+    let text = if text.contains('\0') {
+        text.replace('\0', "\u{FFFD}")
+    } else {
+        text
+    };
+    Ok(MarkdownFile {
+        rel: file.rel.clone(),
+        source: SourceFile::new(shown, text),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignores_editor_files() {
+        for name in [
+            ".ran.md.swp",
+            "ran.md~",
+            "#ran.md#",
+            "4913",
+            ".#ran.md",
+            ".DS_Store",
+        ] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        assert!(!is_ignored_name("ran-coe.md"));
+    }
+}

@@ -1,0 +1,420 @@
+//! Front matter: split the YAML block off a Markdown file and read it into typed values,
+//! each with its span in the file so later stages can point at it.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use serde_yaml::Value;
+
+use crate::config::SiteConfig;
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::source::Source;
+use crate::yaml;
+
+/// Where the front matter and the body are in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// The YAML between the fences, if the file has front matter.
+    pub yaml: Option<Range<usize>>,
+    /// The Markdown after the closing fence.
+    pub body: Range<usize>,
+}
+
+/// Splits `text` into front matter and body. A file that opens a front matter block
+/// without closing it is an error.
+pub fn split(file: &Source) -> Result<Split, Diagnostic> {
+    let text = file.text.as_str();
+    let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let Some(first_end) = fence_line(text, start) else {
+        return Ok(Split {
+            yaml: None,
+            body: start..text.len(),
+        });
+    };
+    let mut line_start = first_end;
+    while line_start < text.len() {
+        if let Some(end) = fence_line(text, line_start) {
+            return Ok(Split {
+                yaml: Some(first_end..line_start),
+                body: end..text.len(),
+            });
+        }
+        line_start = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i + 1);
+    }
+    Err(
+        Diagnostic::error("unclosed-front-matter", "front matter is never closed")
+            .at(file, start..start + 3)
+            .label("front matter opened here")
+            .help("add a line with only `---` after the last front matter key"),
+    )
+}
+
+/// If a `---` fence line starts at `at`, the offset just after it.
+fn fence_line(text: &str, at: usize) -> Option<usize> {
+    let rest = text[at..].strip_prefix("---")?;
+    let line_len = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    rest[..line_len]
+        .trim()
+        .is_empty()
+        .then_some(at + 3 + line_len)
+}
+
+/// A string value with the span it was written at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned {
+    /// The value.
+    pub value: String,
+    /// Byte range in the file.
+    pub span: Range<usize>,
+}
+
+/// A date from `date` or `updated`: a day, or a moment with an offset.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PageDate(pub DateTime<FixedOffset>);
+
+impl PageDate {
+    /// `2026-11-28`, for display and sitemaps.
+    pub fn ymd(&self) -> String {
+        self.0.format("%Y-%m-%d").to_string()
+    }
+
+    /// RFC 3339, for feeds.
+    pub fn rfc3339(&self) -> String {
+        self.0.to_rfc3339()
+    }
+
+    fn parse(text: &str) -> Option<PageDate> {
+        let utc = FixedOffset::east_opt(0)?;
+        if let Ok(moment) = DateTime::parse_from_rfc3339(text) {
+            return Some(PageDate(moment));
+        }
+        for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"] {
+            if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
+                return naive.and_local_timezone(utc).single().map(PageDate);
+            }
+        }
+        let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+        day.and_hms_opt(0, 0, 0)?
+            .and_local_timezone(utc)
+            .single()
+            .map(PageDate)
+    }
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    /// By `weight`, then title (the default).
+    #[default]
+    Weight,
+    /// Newest first.
+    Date,
+    /// Alphabetically.
+    Title,
+}
+
+/// The typed front matter of one page or section.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    /// The page title.
+    pub title: Option<String>,
+    /// A one-line summary for listings and the meta description.
+    pub description: Option<String>,
+    /// When the page was written.
+    pub date: Option<PageDate>,
+    /// When the page was last changed.
+    pub updated: Option<PageDate>,
+    /// Drafts are built only with `--drafts`.
+    pub draft: bool,
+    /// Order within the section, lowest first.
+    pub weight: Option<i64>,
+    /// Replaces the last segment of the URL.
+    pub slug: Option<Spanned>,
+    /// Old URLs that redirect here.
+    pub aliases: Vec<Spanned>,
+    /// A template other than `page.html` / `section.html`.
+    pub template: Option<Spanned>,
+    /// Page order in a section (`_index.md` only).
+    pub sort_by: SortBy,
+    /// Terms per configured taxonomy.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Targets per configured relation, as written.
+    pub relations: BTreeMap<String, Vec<Spanned>>,
+    /// Free values for templates.
+    pub extra: serde_json::Value,
+}
+
+/// Reads the front matter YAML of `file` into typed values. Problems are collected, and
+/// whatever could be read is still returned so that later stages can go on.
+pub fn parse(
+    file: &Source,
+    split: &Split,
+    config: &SiteConfig,
+    is_section: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FrontMatter {
+    let mut fm = FrontMatter::default();
+    let Some(range) = split.yaml.clone() else {
+        return fm;
+    };
+    let text = &file.text[range.clone()];
+    let value: Value = match serde_yaml::from_str(text) {
+        Ok(value) => value,
+        Err(err) => {
+            diagnostics.push(yaml::error_to_diagnostic(
+                &err,
+                file,
+                range.start,
+                "front matter",
+            ));
+            return fm;
+        }
+    };
+    let mapping = match value {
+        Value::Mapping(mapping) => mapping,
+        Value::Null => return fm,
+        _ => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-front-matter",
+                    "front matter must be a list of `key: value` lines",
+                )
+                .at(file, range.start..range.start)
+                .label("expected `title: ...`")
+                .help("write one `key: value` per line between the `---` fences"),
+            );
+            return fm;
+        }
+    };
+    let reader = Reader {
+        file,
+        text,
+        base: range.start,
+    };
+    for (key, value) in mapping {
+        let Some(key) = key.as_str().map(str::to_string) else {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-front-matter",
+                    "front matter keys must be plain words",
+                )
+                .at(file, range.start..range.start)
+                .label("a key here is not a string"),
+            );
+            continue;
+        };
+        if let Err(diagnostic) = reader.read_key(&mut fm, &key, value, config, is_section) {
+            diagnostics.push(diagnostic);
+        }
+    }
+    fm
+}
+
+struct Reader<'a> {
+    file: &'a Source,
+    text: &'a str,
+    base: usize,
+}
+
+impl Reader<'_> {
+    fn key_span(&self, key: &str) -> Range<usize> {
+        yaml::key_span(self.text, key).map_or(self.base..self.base, |r| {
+            self.base + r.start..self.base + r.end
+        })
+    }
+
+    fn value_span(&self, key: &str, value: &str) -> Range<usize> {
+        yaml::value_span(self.text, key, value).map_or_else(
+            || self.key_span(key),
+            |r| self.base + r.start..self.base + r.end,
+        )
+    }
+
+    fn wrong_type(&self, key: &str, expected: &str) -> Diagnostic {
+        Diagnostic::error(
+            "invalid-front-matter",
+            format!("`{key}` must be {expected}"),
+        )
+        .at(self.file, self.key_span(key))
+        .label(format!("expected {expected}"))
+    }
+
+    fn string(&self, key: &str, value: &Value) -> Result<String, Diagnostic> {
+        match value {
+            Value::String(s) => Ok(s.clone()),
+            Value::Number(n) => Ok(n.to_string()),
+            Value::Bool(b) => Ok(b.to_string()),
+            _ => Err(self.wrong_type(key, "a text value")),
+        }
+    }
+
+    fn strings(&self, key: &str, value: &Value) -> Result<Vec<String>, Diagnostic> {
+        match value {
+            Value::Sequence(items) => items.iter().map(|item| self.string(key, item)).collect(),
+            Value::Null => Ok(Vec::new()),
+            other => Ok(vec![self.string(key, other)?]),
+        }
+    }
+
+    fn spanned(&self, key: &str, values: Vec<String>) -> Vec<Spanned> {
+        values
+            .into_iter()
+            .map(|value| Spanned {
+                span: self.value_span(key, &value),
+                value,
+            })
+            .collect()
+    }
+
+    fn date(&self, key: &str, value: &Value) -> Result<PageDate, Diagnostic> {
+        let text = self.string(key, value)?;
+        PageDate::parse(&text).ok_or_else(|| {
+            Diagnostic::error("invalid-date", format!("`{key}` is not a date: `{text}`"))
+                .at(self.file, self.value_span(key, &text))
+                .label("expected YYYY-MM-DD or an RFC 3339 date-time")
+                .help("write dates like `2026-11-28` or `2026-11-28T09:30:00+01:00`")
+        })
+    }
+
+    fn read_key(
+        &self,
+        fm: &mut FrontMatter,
+        key: &str,
+        value: Value,
+        config: &SiteConfig,
+        is_section: bool,
+    ) -> Result<(), Diagnostic> {
+        match key {
+            "title" => fm.title = Some(self.string(key, &value)?),
+            "description" => fm.description = Some(self.string(key, &value)?),
+            "date" => fm.date = Some(self.date(key, &value)?),
+            "updated" => fm.updated = Some(self.date(key, &value)?),
+            "draft" => {
+                fm.draft = value
+                    .as_bool()
+                    .ok_or_else(|| self.wrong_type(key, "`true` or `false`"))?
+            }
+            "weight" => {
+                fm.weight = Some(
+                    value
+                        .as_i64()
+                        .ok_or_else(|| self.wrong_type(key, "a whole number"))?,
+                )
+            }
+            "slug" => {
+                let slug = self.string(key, &value)?;
+                fm.slug = self.spanned(key, vec![slug]).pop();
+            }
+            "aliases" => fm.aliases = self.spanned(key, self.strings(key, &value)?),
+            "template" => {
+                let template = self.string(key, &value)?;
+                fm.template = self.spanned(key, vec![template]).pop();
+            }
+            "sort_by" => {
+                if !is_section {
+                    return Err(Diagnostic::error(
+                        "invalid-front-matter",
+                        "`sort_by` applies to sections only",
+                    )
+                    .at(self.file, self.key_span(key))
+                    .label("this is a page")
+                    .help("move `sort_by` to the section's `_index.md`"));
+                }
+                fm.sort_by = match self.string(key, &value)?.as_str() {
+                    "weight" => SortBy::Weight,
+                    "date" => SortBy::Date,
+                    "title" => SortBy::Title,
+                    other => {
+                        return Err(self
+                            .wrong_type(key, "`weight`, `date` or `title`")
+                            .maybe_help(did_you_mean(other, ["weight", "date", "title"])));
+                    }
+                };
+            }
+            "extra" => {
+                fm.extra = serde_json::to_value(&value).map_err(|err| {
+                    self.wrong_type(key, "a map of values")
+                        .help(err.to_string())
+                })?;
+            }
+            _ if config.taxonomies.iter().any(|t| t == key) => {
+                fm.taxonomies
+                    .insert(key.to_string(), self.strings(key, &value)?);
+            }
+            _ if config.relations.contains_key(key) => {
+                let targets = self.strings(key, &value)?;
+                fm.relations
+                    .insert(key.to_string(), self.spanned(key, targets));
+            }
+            _ => {
+                let suggestion = config.suggest_key(key);
+                let help = if config
+                    .relations
+                    .values()
+                    .any(|r| r.inverse.as_deref() == Some(key))
+                {
+                    format!(
+                        "`{key}` is an inverse relation: weft adds it on the target page; declare the relation on the other page instead"
+                    )
+                } else {
+                    "custom values go under `extra:`; new taxonomies and relations are declared in weft.yaml".to_string()
+                };
+                return Err(Diagnostic::error(
+                    "unknown-key",
+                    format!("unknown front matter key `{key}`"),
+                )
+                .at(self.file, self.key_span(key))
+                .label(suggestion.unwrap_or_else(|| "not a known key".into()))
+                .help(help));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn splits_front_matter_from_body() {
+        let file = SourceFile::new("a.md", "---\ntitle: A\n---\nBody\n".into());
+        let split = split(&file).unwrap();
+        assert_eq!(&file.text[split.yaml.unwrap()], "title: A\n");
+        assert_eq!(&file.text[split.body], "Body\n");
+    }
+
+    #[test]
+    fn a_file_without_fences_is_all_body() {
+        let file = SourceFile::new("a.md", "# Hi\n".into());
+        assert_eq!(
+            split(&file).unwrap(),
+            Split {
+                yaml: None,
+                body: 0..5
+            }
+        );
+    }
+
+    #[test]
+    fn an_unclosed_fence_is_an_error() {
+        let file = SourceFile::new("a.md", "---\ntitle: A\nBody\n".into());
+        assert_eq!(split(&file).unwrap_err().code, "unclosed-front-matter");
+    }
+
+    #[test]
+    fn dates_take_days_and_moments() {
+        assert_eq!(PageDate::parse("2016-01-01").unwrap().ymd(), "2016-01-01");
+        assert_eq!(
+            PageDate::parse("2016-01-01T10:00:00+01:00")
+                .unwrap()
+                .rfc3339(),
+            "2016-01-01T10:00:00+01:00"
+        );
+        assert!(PageDate::parse("first half of 2016").is_none());
+    }
+}

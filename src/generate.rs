@@ -1,0 +1,302 @@
+//! Generated files beside the pages: taxonomy pages, the 404 page, alias redirects,
+//! `graph.json` and the map, `sitemap.xml`, `robots.txt` and the Atom feed.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use pulldown_cmark_escape::escape_html;
+use serde::Serialize;
+
+use crate::commands::build::page_file;
+use crate::diag::Diagnostic;
+use crate::links::normalize;
+use crate::map;
+use crate::output::{Content, Files};
+use crate::render::Renderer;
+use crate::source::display_path;
+
+/// Adds every generated file to `files`; collisions with pages are diagnostics.
+pub fn add_generated(renderer: &Renderer, files: &mut Files, problems: &mut Vec<Diagnostic>) {
+    let mut generated: Vec<(String, Result<String, Diagnostic>)> = Vec::new();
+    for (t, taxonomy) in renderer.taxonomies.iter().enumerate() {
+        generated.push((page_file(&taxonomy.url), renderer.render_taxonomy(t)));
+        for (i, term) in taxonomy.terms.iter().enumerate() {
+            generated.push((page_file(&term.url), renderer.render_term(t, i)));
+        }
+    }
+    generated.push((
+        "404.html".into(),
+        renderer.render("404.html", &renderer.base_context(), None),
+    ));
+    generated.push(("map/index.html".into(), render_map(renderer)));
+    generated.push(("graph.json".into(), Ok(graph_json(renderer))));
+    generated.push(("sitemap.xml".into(), Ok(sitemap(renderer))));
+    generated.push((
+        "robots.txt".into(),
+        Ok(format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            renderer.urls.permalink("sitemap.xml")
+        )),
+    ));
+    if renderer.config.feeds {
+        generated.push(("atom.xml".into(), Ok(atom(renderer))));
+    }
+    for (path, result) in generated {
+        match result {
+            Ok(text) => insert_unique(files, path, text, problems),
+            Err(diagnostic) => problems.push(diagnostic),
+        }
+    }
+    add_aliases(renderer, files, problems);
+}
+
+fn insert_unique(files: &mut Files, path: String, text: String, problems: &mut Vec<Diagnostic>) {
+    if files.contains_key(&path) {
+        problems.push(
+            Diagnostic::error("duplicate-output", format!("a page already has the URL of the generated `{path}`"))
+                .help("taxonomy pages, /map/, 404.html, graph.json, sitemap.xml, robots.txt and atom.xml are made by weft; rename the page or give it another slug"),
+        );
+        return;
+    }
+    files.insert(path, Content::Bytes(text.into_bytes()));
+}
+
+fn render_map(renderer: &Renderer) -> Result<String, Diagnostic> {
+    let drawing = map::draw(renderer.site, renderer.graph, renderer.urls);
+    let mut context = renderer.base_context();
+    context.insert("map", &drawing);
+    renderer.render("map.html", &context, None)
+}
+
+#[derive(Serialize)]
+struct GraphNode<'a> {
+    url: String,
+    title: &'a str,
+    section: String,
+}
+
+#[derive(Serialize)]
+struct GraphEdge<'a> {
+    from: String,
+    to: String,
+    kind: &'a str,
+}
+
+#[derive(Serialize)]
+struct Graph<'a> {
+    nodes: Vec<GraphNode<'a>>,
+    edges: Vec<GraphEdge<'a>>,
+}
+
+fn graph_json(renderer: &Renderer) -> String {
+    let site = renderer.site;
+    let url = |id| renderer.urls.path(&site.page(id).url);
+    let nodes = site
+        .ids()
+        .map(|id| GraphNode {
+            url: url(id),
+            title: &site.page(id).title,
+            section: site.page(id).parent.map_or_else(|| url(id), url),
+        })
+        .collect();
+    let edges = renderer
+        .graph
+        .edges
+        .iter()
+        .map(|e| GraphEdge {
+            from: url(e.from),
+            to: url(e.to),
+            kind: e.kind.name(),
+        })
+        .collect();
+    let mut json = serde_json::to_string_pretty(&Graph { nodes, edges }).unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = escape_html(&mut out, text);
+    out
+}
+
+fn sitemap(renderer: &Renderer) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for id in renderer.site.ids() {
+        let page = renderer.site.page(id);
+        let _ = write!(
+            out,
+            "  <url><loc>{}</loc>",
+            xml(&renderer.urls.permalink(&page.url))
+        );
+        if let Some(date) = page.fm.updated.as_ref().or(page.fm.date.as_ref()) {
+            let _ = write!(out, "<lastmod>{}</lastmod>", date.ymd());
+        }
+        out.push_str("</url>\n");
+    }
+    for taxonomy in renderer.taxonomies {
+        let _ = writeln!(
+            out,
+            "  <url><loc>{}</loc></url>",
+            xml(&renderer.urls.permalink(&taxonomy.url))
+        );
+        for term in &taxonomy.terms {
+            let _ = writeln!(
+                out,
+                "  <url><loc>{}</loc></url>",
+                xml(&renderer.urls.permalink(&term.url))
+            );
+        }
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// Entries in the Atom feed, newest first.
+const FEED_ENTRIES: usize = 50;
+
+fn atom(renderer: &Renderer) -> String {
+    let site = renderer.site;
+    let mut dated: Vec<_> = site
+        .ids()
+        .filter(|&id| site.page(id).fm.date.is_some())
+        .collect();
+    dated.sort_by_cached_key(|&id| {
+        let page = site.page(id);
+        (
+            std::cmp::Reverse(page.fm.updated.clone().or(page.fm.date.clone())),
+            page.url.clone(),
+        )
+    });
+    dated.truncate(FEED_ENTRIES);
+    let updated = dated
+        .iter()
+        .filter_map(|&id| {
+            site.page(id)
+                .fm
+                .updated
+                .clone()
+                .or(site.page(id).fm.date.clone())
+        })
+        .max()
+        .map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.rfc3339());
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
+    );
+    let _ = write!(out, " xml:lang=\"{}\">\n", xml(&renderer.config.language));
+    let _ = writeln!(out, "  <title>{}</title>", xml(&renderer.config.title));
+    let _ = writeln!(
+        out,
+        "  <link href=\"{}\" rel=\"self\"/>",
+        xml(&renderer.urls.permalink("atom.xml"))
+    );
+    let _ = writeln!(
+        out,
+        "  <link href=\"{}\"/>",
+        xml(&renderer.urls.permalink(""))
+    );
+    let _ = writeln!(out, "  <id>{}</id>", xml(&renderer.urls.permalink("")));
+    let _ = writeln!(out, "  <updated>{updated}</updated>");
+    let _ = writeln!(out, "  <generator>weft</generator>");
+    for id in dated {
+        let page = site.page(id);
+        let permalink = renderer.urls.permalink(&page.url);
+        let date = page
+            .fm
+            .date
+            .as_ref()
+            .map(|d| d.rfc3339())
+            .unwrap_or_default();
+        let changed = page
+            .fm
+            .updated
+            .as_ref()
+            .map_or_else(|| date.clone(), |d| d.rfc3339());
+        out.push_str("  <entry>\n");
+        let _ = writeln!(out, "    <title>{}</title>", xml(&page.title));
+        let _ = writeln!(out, "    <link href=\"{}\"/>", xml(&permalink));
+        let _ = writeln!(out, "    <id>{}</id>", xml(&permalink));
+        let _ = writeln!(out, "    <published>{date}</published>");
+        let _ = writeln!(out, "    <updated>{changed}</updated>");
+        let summary = page.fm.description.as_deref().unwrap_or(&page.body.summary);
+        let _ = writeln!(out, "    <summary>{}</summary>", xml(summary));
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+/// Writes a redirect page for each alias; an alias may not take a page's place or another alias's.
+fn add_aliases(renderer: &Renderer, files: &mut Files, problems: &mut Vec<Diagnostic>) {
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for id in renderer.site.ids() {
+        let page = renderer.site.page(id);
+        for alias in &page.fm.aliases {
+            let path = normalize(
+                std::path::Path::new(""),
+                alias.value.trim_start_matches('/'),
+            )
+            .map(|p| display_path(&p))
+            .filter(|p| !p.is_empty());
+            let Some(path) = path else {
+                problems.push(
+                    Diagnostic::error(
+                        "invalid-alias",
+                        format!("alias `{}` is not a path inside the site", alias.value),
+                    )
+                    .at(&page.source, alias.span.clone())
+                    .label("leads outside the site")
+                    .help("write the old URL path, e.g. `/old/ran/`"),
+                );
+                continue;
+            };
+            let file = if path.ends_with(".html") {
+                path.clone()
+            } else {
+                page_file(&format!("{path}/"))
+            };
+            if let Some(other) = taken.get(&file) {
+                problems.push(
+                    Diagnostic::error(
+                        "duplicate-alias",
+                        format!("alias `{}` is already an alias of `{other}`", alias.value),
+                    )
+                    .at(&page.source, alias.span.clone())
+                    .label("taken")
+                    .help("keep the alias on one page only"),
+                );
+                continue;
+            }
+            if files.contains_key(&file) {
+                problems.push(
+                    Diagnostic::error(
+                        "duplicate-alias",
+                        format!("alias `{}` is the URL of an existing page", alias.value),
+                    )
+                    .at(&page.source, alias.span.clone())
+                    .label("a page lives here")
+                    .help("an alias must be an old URL that no page uses now"),
+                );
+                continue;
+            }
+            taken.insert(file.clone(), page.source.display_path());
+            let mut context = renderer.base_context();
+            context.insert(
+                "target",
+                &serde_json::json!({
+                    "title": page.title,
+                    "url": renderer.urls.path(&page.url),
+                    "permalink": renderer.urls.permalink(&page.url),
+                }),
+            );
+            match renderer.render("alias.html", &context, Some(&page.source)) {
+                Ok(html) => {
+                    files.insert(file, Content::Bytes(html.into_bytes()));
+                }
+                Err(diagnostic) => problems.push(diagnostic),
+            }
+        }
+    }
+}

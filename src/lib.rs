@@ -1,0 +1,24 @@
+//! weft: a static site generator for cross-linked documentation and knowledge bases.
+//!
+//! The build is a pipeline; each module is one stage, in this order:
+//! [`config`] → [`discover`] → [`frontmatter`] + [`markdown`] → [`site`] → [`links`] →
+//! [`taxonomy`] → [`render`] (+ [`generate`], [`map`]) → [`output`].
+//! [`source`] and [`diag`] are shared by all of them; [`commands`] runs them.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod diag;
+pub mod discover;
+pub mod frontmatter;
+pub mod generate;
+pub mod links;
+pub mod map;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod source;
+pub mod taxonomy;
+pub mod theme;
+mod yaml;

@@ -1,0 +1,504 @@
+//! Markdown: pulldown-cmark to HTML, collecting headings (with unique ids) and every link
+//! with its span. Internal links are left as placeholders that the link stage fills in, so
+//! each page is parsed once.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+use crate::diag::Diagnostic;
+use crate::source::Source;
+
+/// A heading of a page, with the id its anchor uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The unique `id` attribute.
+    pub id: String,
+    /// The heading's plain text.
+    pub title: String,
+}
+
+/// How a link was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[text](dest)` or an autolink.
+    Markdown,
+    /// `[[target]]` or `[[target|text]]`.
+    Wiki {
+        /// Whether the link has its own text after `|`.
+        has_text: bool,
+    },
+    /// `![alt](src)`.
+    Image,
+}
+
+/// One link in a page body, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// The destination as written (`ran-coe.md#mission`, `[[gctf]]`'s `gctf`, a URL).
+    pub dest: String,
+    /// How it was written.
+    pub kind: LinkKind,
+    /// Where the destination is written, in file offsets.
+    pub span: Range<usize>,
+    /// Whether the destination points into the site (and has a placeholder in the HTML).
+    pub internal: bool,
+}
+
+/// A rendered page body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// HTML, with placeholders for internal links (see [`fill_placeholders`]).
+    pub html: String,
+    /// Every heading in order.
+    pub headings: Vec<Heading>,
+    /// Every link and image in order; the index is the placeholder number.
+    pub links: Vec<LinkRef>,
+    /// Words in the text.
+    pub word_count: usize,
+    /// Plain text of the first paragraph, shortened.
+    pub summary: String,
+}
+
+/// The Markdown dialect of SPEC 3.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+const MARK: char = '\0';
+
+/// Whether `dest` leaves the site (has a scheme such as `https:` or `mailto:`, or is `//host`).
+pub fn is_external(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    let scheme_end = dest.find(':');
+    scheme_end.is_some_and(|end| {
+        end > 0
+            && dest[..end]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            && dest.as_bytes()[0].is_ascii_alphabetic()
+    })
+}
+
+/// The GitHub-style id of a heading: lowercase, words joined by `-`, punctuation dropped.
+pub fn heading_id(text: &str) -> String {
+    let mut id = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            id.extend(c.to_lowercase());
+        } else if c.is_whitespace() {
+            id.push('-');
+        }
+    }
+    if id.is_empty() { "section".into() } else { id }
+}
+
+struct HeadingBuf {
+    level: u8,
+    explicit_id: Option<String>,
+    classes: Vec<String>,
+    slot: usize,
+    title: String,
+    span: Range<usize>,
+}
+
+struct ImageBuf {
+    link: usize,
+    title: String,
+    alt: String,
+    span: Range<usize>,
+}
+
+/// Renders the body `body` of `file` to HTML, collecting headings and links.
+pub fn render(
+    file: &Source,
+    body: Range<usize>,
+    unsafe_html: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let text = &file.text[body.clone()];
+    let base = body.start;
+    let mut out: Vec<Event> = Vec::new();
+    let mut rendered = Rendered::default();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut heading: Option<HeadingBuf> = None;
+    let mut image: Option<ImageBuf> = None;
+    let mut skip_link_text = false;
+    let mut in_first_paragraph = 0u8; // 0: not yet, 1: inside, 2: done
+
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        let span = base + range.start..base + range.end;
+        if let Some(img) = image.as_mut() {
+            match event {
+                Event::End(TagEnd::Image) => {
+                    let img = image.take().expect("checked above");
+                    if img.alt.trim().is_empty() {
+                        diagnostics.push(
+                            Diagnostic::warning("missing-alt", "image has no alt text")
+                                .at(file, img.span.clone())
+                                .label("describe the image between the brackets")
+                                .help("write `![what the image shows](path)`; screen readers read it aloud"),
+                        );
+                    }
+                    let mut tag = format!("<img src=\"{MARK}L{}{MARK}\" alt=\"", img.link);
+                    let _ = escape_html(&mut tag, &img.alt);
+                    tag.push('"');
+                    if !img.title.is_empty() {
+                        tag.push_str(" title=\"");
+                        let _ = escape_html(&mut tag, &img.title);
+                        tag.push('"');
+                    }
+                    tag.push_str(" loading=\"lazy\">");
+                    out.push(Event::InlineHtml(tag.into()));
+                }
+                Event::Text(t) | Event::Code(t) => img.alt.push_str(&t),
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                heading = Some(HeadingBuf {
+                    level: level as u8,
+                    explicit_id: id.map(|id| id.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    slot: out.len(),
+                    title: String::new(),
+                    span,
+                });
+                out.push(Event::Html(CowStr::Borrowed("")));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = heading.take() {
+                    let id = unique_id(&h, &mut used_ids, file, diagnostics);
+                    let mut open = format!("<h{} id=\"", h.level);
+                    let _ = escape_html(&mut open, &id);
+                    open.push('"');
+                    if !h.classes.is_empty() {
+                        open.push_str(" class=\"");
+                        let _ = escape_html(&mut open, &h.classes.join(" "));
+                        open.push('"');
+                    }
+                    open.push('>');
+                    out[h.slot] = Event::Html(open.into());
+                    let mut close = String::from("<a class=\"anchor\" href=\"#");
+                    let _ = escape_href(&mut close, &id);
+                    let _ = write!(
+                        close,
+                        "\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{}>\n",
+                        h.level
+                    );
+                    out.push(Event::Html(close.into()));
+                    rendered.headings.push(Heading {
+                        level: h.level,
+                        id,
+                        title: h.title.trim().to_string(),
+                    });
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                let kind = match link_type {
+                    LinkType::WikiLink { has_pothole } => LinkKind::Wiki {
+                        has_text: has_pothole,
+                    },
+                    _ => LinkKind::Markdown,
+                };
+                let internal = matches!(kind, LinkKind::Wiki { .. }) || !is_external(&dest_url);
+                let index = rendered.links.len();
+                rendered.links.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    kind,
+                    span: dest_span(file, &span, &dest_url),
+                    internal,
+                });
+                let mut tag = String::from("<a href=\"");
+                if internal {
+                    let _ = write!(tag, "{MARK}L{index}{MARK}");
+                } else {
+                    let _ = escape_href(&mut tag, &dest_url);
+                }
+                tag.push('"');
+                if !title.is_empty() {
+                    tag.push_str(" title=\"");
+                    let _ = escape_html(&mut tag, &title);
+                    tag.push('"');
+                }
+                tag.push('>');
+                out.push(Event::InlineHtml(tag.into()));
+                if kind == (LinkKind::Wiki { has_text: false }) {
+                    out.push(Event::InlineHtml(format!("{MARK}T{index}{MARK}").into()));
+                    skip_link_text = true;
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                skip_link_text = false;
+                out.push(Event::InlineHtml(CowStr::Borrowed("</a>")));
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let index = rendered.links.len();
+                rendered.links.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    kind: LinkKind::Image,
+                    span: dest_span(file, &span, &dest_url),
+                    internal: !is_external(&dest_url),
+                });
+                image = Some(ImageBuf {
+                    link: index,
+                    title: title.to_string(),
+                    alt: String::new(),
+                    span,
+                });
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, name) = alert_name(kind);
+                out.push(Event::Html(
+                    format!("<div class=\"alert alert-{class}\" role=\"note\">\n<p class=\"alert-title\">{name}</p>\n").into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                out.push(Event::Html(CowStr::Borrowed("</div>\n")))
+            }
+            Event::Start(Tag::Paragraph) if in_first_paragraph == 0 && heading.is_none() => {
+                in_first_paragraph = 1;
+                out.push(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) if in_first_paragraph == 1 => {
+                in_first_paragraph = 2;
+                out.push(Event::End(TagEnd::Paragraph));
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !unsafe_html => {
+                out.push(Event::Text(html))
+            }
+            Event::Text(t) => {
+                note_text(&mut rendered, heading.as_mut(), in_first_paragraph == 1, &t);
+                if !skip_link_text {
+                    out.push(Event::Text(t));
+                }
+            }
+            Event::Code(t) => {
+                note_text(&mut rendered, heading.as_mut(), in_first_paragraph == 1, &t);
+                if !skip_link_text {
+                    out.push(Event::Code(t));
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if in_first_paragraph == 1 => {
+                rendered.summary.push(' ');
+                out.push(event);
+            }
+            other => out.push(other),
+        }
+    }
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    rendered.html = html;
+    rendered.summary = shorten(&rendered.summary, 200);
+    rendered
+}
+
+fn note_text(
+    rendered: &mut Rendered,
+    heading: Option<&mut HeadingBuf>,
+    in_summary: bool,
+    text: &str,
+) {
+    rendered.word_count += text.split_whitespace().count();
+    if let Some(h) = heading {
+        h.title.push_str(text);
+    }
+    if in_summary {
+        rendered.summary.push_str(text);
+    }
+}
+
+fn unique_id(
+    heading: &HeadingBuf,
+    used: &mut HashSet<String>,
+    file: &Source,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    if let Some(id) = &heading.explicit_id {
+        if !used.insert(id.clone()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!("heading id `{id}` is used twice on this page"),
+                )
+                .at(file, heading.span.clone())
+                .label("second heading with this id")
+                .help("give each `{#id}` on a page its own name"),
+            );
+        }
+        return id.clone();
+    }
+    let base = heading_id(&heading.title);
+    let mut id = base.clone();
+    let mut n = 1;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// The span of `dest` inside the link written at `span`, or the whole link.
+fn dest_span(file: &Source, span: &Range<usize>, dest: &str) -> Range<usize> {
+    let written = &file.text[span.clone()];
+    match written.rfind(dest) {
+        Some(i) if !dest.is_empty() => span.start + i..span.start + i + dest.len(),
+        _ => span.clone(),
+    }
+}
+
+fn alert_name(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// Shortens plain text to at most `max` bytes at a word boundary, adding an ellipsis.
+pub fn shorten(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.len() <= max {
+        return text;
+    }
+    let cut = crate::source::floor_char_boundary(&text, max);
+    let cut = text[..cut].rfind(' ').unwrap_or(cut);
+    format!("{}…", text[..cut].trim_end_matches([',', ';', ':', '.']))
+}
+
+/// What a placeholder in rendered HTML stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placeholder {
+    /// The URL of link number `n`.
+    Url(usize),
+    /// The text of wiki link number `n` written without its own text.
+    Text(usize),
+}
+
+/// Replaces every placeholder in `html` with what `fill` returns for it (already escaped).
+pub fn fill_placeholders(html: &str, mut fill: impl FnMut(Placeholder) -> String) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    while let Some(start) = rest.find(MARK) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = after.find(MARK) else {
+            rest = after;
+            continue;
+        };
+        let token = &after[..end];
+        let index = token.get(1..).and_then(|n| n.parse().ok());
+        match (token.as_bytes().first(), index) {
+            (Some(b'L'), Some(n)) => out.push_str(&fill(Placeholder::Url(n))),
+            (Some(b'T'), Some(n)) => out.push_str(&fill(Placeholder::Text(n))),
+            _ => {}
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn render_str(text: &str) -> (Rendered, Vec<Diagnostic>) {
+        let file = SourceFile::new("a.md", text.to_string());
+        let mut diagnostics = Vec::new();
+        let rendered = render(&file, 0..text.len(), true, &mut diagnostics);
+        (rendered, diagnostics)
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let (r, _) = render_str("# Intro\n## Intro\n## Set it {#custom}\n## Über uns!\n");
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["intro", "intro-1", "custom", "über-uns"]);
+        assert!(
+            r.html
+                .contains("<h2 id=\"intro-1\">Intro<a class=\"anchor\" href=\"#intro-1\"")
+        );
+    }
+
+    #[test]
+    fn internal_links_become_placeholders() {
+        let (r, _) =
+            render_str("See [RAN](ran-coe.md#mission), [[gctf]] and [web](https://x.org).");
+        assert_eq!(r.links.len(), 3);
+        assert_eq!(r.links[0].dest, "ran-coe.md#mission");
+        assert_eq!(r.links[1].kind, LinkKind::Wiki { has_text: false });
+        assert_eq!(r.links[1].dest, "gctf");
+        assert!(!r.links[2].internal);
+        let html = fill_placeholders(&r.html, |p| match p {
+            Placeholder::Url(n) => format!("/u{n}/"),
+            Placeholder::Text(n) => format!("T{n}"),
+        });
+        assert_eq!(
+            html.trim(),
+            "<p>See <a href=\"/u0/\">RAN</a>, <a href=\"/u1/\">T1</a> and <a href=\"https://x.org\">web</a>.</p>"
+        );
+    }
+
+    #[test]
+    fn link_spans_point_at_the_destination() {
+        let text = "The [RAN](ran-co.md) network";
+        let (r, _) = render_str(text);
+        assert_eq!(&text[r.links[0].span.clone()], "ran-co.md");
+    }
+
+    #[test]
+    fn alerts_and_missing_alt() {
+        let (r, d) = render_str("> [!NOTE]\n> Mind this.\n\n![](x.png)\n");
+        assert!(
+            r.html
+                .contains("<div class=\"alert alert-note\" role=\"note\">")
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, "missing-alt");
+    }
+
+    #[test]
+    fn raw_html_is_escaped_when_unsafe_html_is_off() {
+        let file = SourceFile::new("a.md", "<script>x</script>\n".to_string());
+        let r = render(&file, 0..file.text.len(), false, &mut Vec::new());
+        assert!(r.html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn recognises_external_links() {
+        for dest in ["https://x.org", "mailto:a@b.c", "//cdn.x"] {
+            assert!(is_external(dest), "{dest}");
+        }
+        for dest in ["ran.md", "@/eu/ran.md", "#top", "c:d.md"] {
+            assert_eq!(is_external(dest), dest == "c:d.md", "{dest}");
+        }
+    }
+}

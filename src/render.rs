@@ -1,0 +1,702 @@
+//! Rendering: tera templates (the built-in theme, a site theme, and per-site overrides)
+//! filled with typed contexts that borrow from the site.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tera::Tera;
+
+use crate::config::SiteConfig;
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::links::{EdgeKind, LinkGraph, Target};
+use crate::markdown::{Heading, Placeholder, fill_placeholders};
+use crate::site::{Page, PageId, PageKind, Site};
+use crate::source::{Source, SourceFile};
+use crate::taxonomy::Taxonomy;
+use crate::theme;
+
+/// Where the site lives: the origin and the sub-path every URL starts with.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    origin: String,
+    base_path: String,
+}
+
+impl Urls {
+    /// Splits `base_url` (`https://example.org/docs/`) into origin and sub-path.
+    pub fn new(base_url: &str) -> Self {
+        let (origin, path) = match base_url.split_once("://") {
+            Some((scheme, rest)) => {
+                let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+                (format!("{scheme}://{host}"), path)
+            }
+            None => (String::new(), base_url),
+        };
+        let mut base_path = format!("/{}", path.trim_matches('/'));
+        if !base_path.ends_with('/') {
+            base_path.push('/');
+        }
+        Urls { origin, base_path }
+    }
+
+    /// The path from the host root to a site URL path (`eu/` → `/docs/eu/`).
+    pub fn path(&self, url: &str) -> String {
+        format!("{}{url}", self.base_path)
+    }
+
+    /// The absolute URL of a site URL path, for canonical links, feeds and sitemaps.
+    pub fn permalink(&self, url: &str) -> String {
+        format!("{}{}{url}", self.origin, self.base_path)
+    }
+
+    /// The sub-path every URL starts with (`/` or `/docs/`).
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+}
+
+/// The loaded templates and the theme's static files.
+pub struct Theme {
+    tera: Tera,
+    sources: BTreeMap<String, Source>,
+    /// Static files of the theme: (URL path, bytes or file).
+    pub statics: Vec<(String, theme::StaticFile)>,
+}
+
+impl Theme {
+    /// Whether a template of this name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.sources.keys().map(String::as_str)
+    }
+}
+
+/// Loads the built-in theme, then the site's theme, then `templates/` overrides by file name.
+pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
+    let mut sources: BTreeMap<String, Source> = BTreeMap::new();
+    for (name, text) in theme::TEMPLATES {
+        sources.insert(
+            name.to_string(),
+            SourceFile::new(format!("themes/default/templates/{name}"), text.to_string()),
+        );
+    }
+    let mut statics: Vec<(String, theme::StaticFile)> = theme::STATICS
+        .iter()
+        .map(|(name, bytes)| (name.to_string(), theme::StaticFile::Embedded(bytes)))
+        .collect();
+    let mut problems = Vec::new();
+    let mut dirs = Vec::new();
+    if let Some(name) = config.theme.as_deref().filter(|n| *n != "default") {
+        let dir = root.join("themes").join(name);
+        if !dir.is_dir() {
+            problems.push(
+                Diagnostic::error("missing-theme", format!("theme `{name}` not found in themes/"))
+                    .help("create themes/NAME/templates/, or remove `theme` from weft.yaml to use the built-in theme"),
+            );
+        }
+        for (url, path) in files_under(&dir.join("static")) {
+            statics.retain(|(u, _)| *u != url);
+            statics.push((url, theme::StaticFile::Disk(path)));
+        }
+        dirs.push(PathBuf::from("themes").join(name).join("templates"));
+    }
+    dirs.push(PathBuf::from("templates"));
+    for dir in dirs {
+        for (name, path) in files_under(&root.join(&dir)) {
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    sources.insert(name.clone(), SourceFile::new(dir.join(&name), text));
+                }
+                Err(err) => problems.push(Diagnostic::error(
+                    "io",
+                    format!("cannot read {}: {err}", path.display()),
+                )),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let raw: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|(n, s)| (n.as_str(), s.text.as_str()))
+        .collect();
+    if let Err(err) = tera.add_raw_templates(raw) {
+        return Err(vec![template_error(&err, &sources)]);
+    }
+    Ok(Theme {
+        tera,
+        sources,
+        statics,
+    })
+}
+
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| !crate::discover::is_ignored_name(&e.file_name().to_string_lossy()))
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            Some((crate::source::display_path(rel), e.path().to_path_buf()))
+        })
+        .collect()
+}
+
+/// Turns a tera error into a diagnostic, pointing at the template line when tera gives one.
+fn template_error(err: &tera::Error, sources: &BTreeMap<String, Source>) -> Diagnostic {
+    let mut chain = Vec::new();
+    let mut current: Option<&dyn std::error::Error> = Some(err);
+    while let Some(e) = current {
+        chain.push(e.to_string());
+        current = e.source();
+    }
+    let name = chain
+        .iter()
+        .find_map(|m| {
+            m.split(['\'', '"'])
+                .nth(1)
+                .filter(|n| sources.contains_key(*n))
+        })
+        .map(str::to_string);
+    let position = chain.iter().find_map(|m| {
+        let after = m.split("--> ").nth(1)?;
+        let (line, rest) = after.split_once(':')?;
+        let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some((
+            line.trim().parse::<usize>().ok()?,
+            col.parse::<usize>().ok()?,
+        ))
+    });
+    let detail = chain
+        .last()
+        .map(|m| {
+            m.lines()
+                .filter_map(|l| l.trim().strip_prefix("= "))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| chain.last().cloned().unwrap_or_default());
+    let message = format!(
+        "template error: {}",
+        chain.first().cloned().unwrap_or_default()
+    );
+    let mut diagnostic = Diagnostic::error("template", message).help(detail.clone());
+    if let (Some(name), Some((line, col))) = (name, position) {
+        let file = &sources[&name];
+        let start = file.offset_of_line(line);
+        let offset = file.text[start..]
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(start, |(i, _)| start + i);
+        let end = file.text[offset..]
+            .find(char::is_whitespace)
+            .map_or(file.text.len(), |i| offset + i);
+        diagnostic = diagnostic
+            .at(file, offset..end.max(offset + 1).min(file.text.len()))
+            .label(detail);
+    }
+    diagnostic
+}
+
+/// A link to a page, for templates.
+#[derive(Serialize)]
+pub struct LinkCtx<'a> {
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    language: &'a str,
+    base_url: String,
+    base_path: &'a str,
+    sections: Vec<LinkCtx<'a>>,
+    taxonomies: Vec<LinkCtx<'a>>,
+    search: bool,
+    feed_url: Option<String>,
+    extra: &'a serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct TocEntry<'a> {
+    level: u8,
+    id: &'a str,
+    title: &'a str,
+    children: Vec<TocEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct BacklinkCtx<'a> {
+    title: &'a str,
+    url: String,
+    kind: &'a str,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct GroupCtx<'a> {
+    key: &'a str,
+    label: &'a str,
+    pages: Vec<LinkCtx<'a>>,
+}
+
+#[derive(Serialize)]
+struct SummaryCtx<'a> {
+    title: &'a str,
+    url: String,
+    description: &'a str,
+    date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct NavCtx<'a> {
+    section: LinkCtx<'a>,
+    pages: Vec<NavItem<'a>>,
+    subsections: Vec<NavItem<'a>>,
+    hidden_before: usize,
+    hidden_after: usize,
+}
+
+#[derive(Serialize)]
+struct NavItem<'a> {
+    title: &'a str,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct PageCtx<'a> {
+    kind: &'static str,
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    permalink: String,
+    source_path: String,
+    content: String,
+    toc: Vec<TocEntry<'a>>,
+    date: Option<String>,
+    updated: Option<String>,
+    word_count: usize,
+    reading_time: usize,
+    extra: &'a serde_json::Value,
+    taxonomies: Vec<GroupCtx<'a>>,
+    relations: Vec<GroupCtx<'a>>,
+    backlinks: Vec<BacklinkCtx<'a>>,
+    ancestors: Vec<LinkCtx<'a>>,
+    prev: Option<LinkCtx<'a>>,
+    next: Option<LinkCtx<'a>>,
+    pages: Vec<SummaryCtx<'a>>,
+    subsections: Vec<SummaryCtx<'a>>,
+    nav: Option<NavCtx<'a>>,
+}
+
+/// Everything rendering needs, borrowed from the earlier stages.
+pub struct Renderer<'a> {
+    /// The site configuration.
+    pub config: &'a SiteConfig,
+    /// The site.
+    pub site: &'a Site,
+    /// Resolved links and relations.
+    pub graph: &'a LinkGraph,
+    /// Taxonomies with their terms.
+    pub taxonomies: &'a [Taxonomy],
+    /// Per page: its taxonomy terms as (taxonomy, term) indexes.
+    pub page_terms: &'a [Vec<(usize, usize)>],
+    /// Site URLs.
+    pub urls: &'a Urls,
+    /// Templates.
+    pub theme: &'a Theme,
+}
+
+/// Pages around the current one shown in the section navigation, so that a page's size
+/// does not grow with its section.
+const NAV_WINDOW: usize = 15;
+
+impl<'a> Renderer<'a> {
+    fn link(&self, id: PageId) -> LinkCtx<'a> {
+        let page = self.site.page(id);
+        LinkCtx {
+            title: &page.title,
+            url: self.urls.path(&page.url),
+        }
+    }
+
+    fn site_ctx(&self) -> SiteCtx<'a> {
+        let home = self.site.page(self.site.home);
+        SiteCtx {
+            title: &self.config.title,
+            description: self.config.description.as_deref(),
+            language: &self.config.language,
+            base_url: self.urls.permalink(""),
+            base_path: self.urls.base_path(),
+            sections: home.subsections.iter().map(|&id| self.link(id)).collect(),
+            taxonomies: self
+                .taxonomies
+                .iter()
+                .map(|t| LinkCtx {
+                    title: &t.name,
+                    url: self.urls.path(&t.url),
+                })
+                .collect(),
+            search: self.config.search,
+            feed_url: self.config.feeds.then(|| self.urls.path("atom.xml")),
+            extra: &self.config.extra,
+        }
+    }
+
+    /// The page body with every link placeholder filled in.
+    pub fn content(&self, id: PageId) -> String {
+        let page = self.site.page(id);
+        let targets = &self.graph.targets[id.0 as usize];
+        fill_placeholders(&page.body.html, |placeholder| match placeholder {
+            Placeholder::Url(n) => {
+                let url = match targets.get(n).and_then(Option::as_ref) {
+                    Some(Target::Page { id: to, anchor }) => {
+                        let base = if *to == id {
+                            String::new()
+                        } else {
+                            self.urls.path(&self.site.page(*to).url)
+                        };
+                        match anchor {
+                            Some(anchor) => format!("{base}#{anchor}"),
+                            None if base.is_empty() => "#".into(),
+                            None => base,
+                        }
+                    }
+                    Some(Target::File(url)) => self.urls.path(url),
+                    None => page
+                        .body
+                        .links
+                        .get(n)
+                        .map(|l| l.dest.clone())
+                        .unwrap_or_default(),
+                };
+                let mut out = String::new();
+                let _ = pulldown_cmark_escape::escape_href(&mut out, &url);
+                out
+            }
+            Placeholder::Text(n) => {
+                let text = match targets.get(n).and_then(Option::as_ref) {
+                    Some(Target::Page { id: to, anchor }) => {
+                        let target = self.site.page(*to);
+                        let heading = anchor
+                            .as_ref()
+                            .and_then(|a| target.body.headings.iter().find(|h| &h.id == a));
+                        match heading {
+                            Some(h) if *to == id => h.title.clone(),
+                            Some(h) => format!("{} › {}", target.title, h.title),
+                            None => target.title.clone(),
+                        }
+                    }
+                    _ => page
+                        .body
+                        .links
+                        .get(n)
+                        .map(|l| l.dest.clone())
+                        .unwrap_or_default(),
+                };
+                let mut out = String::new();
+                let _ = pulldown_cmark_escape::escape_html(&mut out, &text);
+                out
+            }
+        })
+    }
+
+    fn page_ctx(&self, id: PageId) -> PageCtx<'a> {
+        let page: &'a Page = self.site.page(id);
+        let index = id.0 as usize;
+        let siblings = page.parent.map(|p| &self.site.page(p).pages);
+        let position = siblings.and_then(|s| s.iter().position(|&x| x == id));
+        let (prev, next) = match (siblings, position) {
+            (Some(s), Some(i)) if page.kind == PageKind::Page => (
+                i.checked_sub(1).map(|j| self.link(s[j])),
+                s.get(i + 1).map(|&n| self.link(n)),
+            ),
+            _ => (None, None),
+        };
+        PageCtx {
+            kind: match page.kind {
+                PageKind::Page => "page",
+                PageKind::Section => "section",
+            },
+            title: &page.title,
+            description: page.fm.description.as_deref().unwrap_or(&page.body.summary),
+            url: self.urls.path(&page.url),
+            permalink: self.urls.permalink(&page.url),
+            source_path: page.source.display_path(),
+            content: self.content(id),
+            toc: toc(&page.body.headings),
+            date: page.fm.date.as_ref().map(|d| d.ymd()),
+            updated: page.fm.updated.as_ref().map(|d| d.ymd()),
+            word_count: page.body.word_count,
+            reading_time: page.body.word_count.div_ceil(200).max(1),
+            extra: &page.fm.extra,
+            taxonomies: self.taxonomy_groups(index),
+            relations: self.graph.relations[index]
+                .iter()
+                .map(|g| GroupCtx {
+                    key: &g.key,
+                    label: &g.label,
+                    pages: g.pages.iter().map(|&p| self.link(p)).collect(),
+                })
+                .collect(),
+            backlinks: self.graph.backlinks[index]
+                .iter()
+                .map(|(from, kind)| BacklinkCtx {
+                    title: &self.site.page(*from).title,
+                    url: self.urls.path(&self.site.page(*from).url),
+                    kind: kind.name(),
+                    label: match kind {
+                        EdgeKind::Link => "link",
+                        EdgeKind::Relation(key) => self
+                            .config
+                            .relations
+                            .get(key)
+                            .map_or(key.as_str(), |r| &r.label),
+                    },
+                })
+                .collect(),
+            ancestors: self
+                .site
+                .ancestors(id)
+                .into_iter()
+                .map(|a| self.link(a))
+                .collect(),
+            prev,
+            next,
+            pages: page.pages.iter().map(|&p| self.summary(p)).collect(),
+            subsections: page.subsections.iter().map(|&p| self.summary(p)).collect(),
+            nav: self.nav(id),
+        }
+    }
+
+    fn taxonomy_groups(&self, index: usize) -> Vec<GroupCtx<'a>> {
+        let mut groups: Vec<GroupCtx<'a>> = Vec::new();
+        for &(t, i) in &self.page_terms[index] {
+            let taxonomy = &self.taxonomies[t];
+            let term = &taxonomy.terms[i];
+            let link = LinkCtx {
+                title: &term.name,
+                url: self.urls.path(&term.url),
+            };
+            match groups.iter_mut().find(|g| g.key == taxonomy.name) {
+                Some(group) => group.pages.push(link),
+                None => groups.push(GroupCtx {
+                    key: &taxonomy.name,
+                    label: &taxonomy.name,
+                    pages: vec![link],
+                }),
+            }
+        }
+        groups
+    }
+
+    fn summary(&self, id: PageId) -> SummaryCtx<'a> {
+        let page: &'a Page = self.site.page(id);
+        SummaryCtx {
+            title: &page.title,
+            url: self.urls.path(&page.url),
+            description: page.fm.description.as_deref().unwrap_or(&page.body.summary),
+            date: page.fm.date.as_ref().map(|d| d.ymd()),
+        }
+    }
+
+    /// The section navigation: the pages of the current section, windowed around the page.
+    fn nav(&self, id: PageId) -> Option<NavCtx<'a>> {
+        let page = self.site.page(id);
+        let section_id = if page.kind == PageKind::Section {
+            id
+        } else {
+            page.parent?
+        };
+        let section = self.site.page(section_id);
+        let position = section.pages.iter().position(|&p| p == id).unwrap_or(0);
+        let start = position.saturating_sub(NAV_WINDOW);
+        let end = (position + NAV_WINDOW + 1).min(section.pages.len());
+        let item = |p: PageId| NavItem {
+            title: &self.site.page(p).title,
+            url: self.urls.path(&self.site.page(p).url),
+            current: p == id,
+        };
+        Some(NavCtx {
+            section: self.link(section_id),
+            pages: section.pages[start..end].iter().map(|&p| item(p)).collect(),
+            subsections: section
+                .subsections
+                .iter()
+                .take(2 * NAV_WINDOW)
+                .map(|&p| item(p))
+                .collect(),
+            hidden_before: start,
+            hidden_after: section.pages.len() - end,
+        })
+    }
+
+    /// Renders one page or section with its template.
+    pub fn render_page(&self, id: PageId) -> Result<String, Diagnostic> {
+        let page = self.site.page(id);
+        let template = match (&page.fm.template, page.kind) {
+            (Some(t), _) => {
+                if !self.theme.has(&t.value) {
+                    return Err(Diagnostic::error(
+                        "missing-template",
+                        format!("no template `{}`", t.value),
+                    )
+                    .at(&page.source, t.span.clone())
+                    .label(
+                        did_you_mean(&t.value, self.theme.names())
+                            .unwrap_or_else(|| "not found".into()),
+                    )
+                    .help("put the template in templates/ or remove `template`"));
+                }
+                t.value.as_str()
+            }
+            (None, PageKind::Section) if id == self.site.home && self.theme.has("index.html") => {
+                "index.html"
+            }
+            (None, PageKind::Section) => "section.html",
+            (None, PageKind::Page) => "page.html",
+        };
+        let mut context = tera::Context::new();
+        context.insert("site", &self.site_ctx());
+        context.insert("page", &self.page_ctx(id));
+        self.render(template, &context, Some(&page.source))
+    }
+
+    /// Renders `template` with `context`; errors name the template and the page.
+    pub fn render(
+        &self,
+        template: &str,
+        context: &tera::Context,
+        page: Option<&Source>,
+    ) -> Result<String, Diagnostic> {
+        self.theme.tera.render(template, context).map_err(|err| {
+            let mut diagnostic = template_error(&err, &self.theme.sources);
+            if let Some(page) = page {
+                diagnostic.message =
+                    format!("{} (rendering {})", diagnostic.message, page.display_path());
+            }
+            diagnostic
+        })
+    }
+
+    /// A context holding only `site`, for the 404 page and generated pages.
+    pub fn base_context(&self) -> tera::Context {
+        let mut context = tera::Context::new();
+        context.insert("site", &self.site_ctx());
+        context
+    }
+
+    /// Renders a taxonomy's index page.
+    pub fn render_taxonomy(&self, t: usize) -> Result<String, Diagnostic> {
+        let taxonomy = &self.taxonomies[t];
+        let mut context = self.base_context();
+        context.insert(
+            "taxonomy",
+            &serde_json::json!({
+                "name": taxonomy.name,
+                "url": self.urls.path(&taxonomy.url),
+                "permalink": self.urls.permalink(&taxonomy.url),
+                "terms": taxonomy.terms.iter().map(|term| serde_json::json!({
+                    "name": term.name,
+                    "url": self.urls.path(&term.url),
+                    "count": term.pages.len(),
+                })).collect::<Vec<_>>(),
+            }),
+        );
+        self.render("taxonomy_list.html", &context, None)
+    }
+
+    /// Renders one term page of a taxonomy.
+    pub fn render_term(&self, t: usize, i: usize) -> Result<String, Diagnostic> {
+        let taxonomy = &self.taxonomies[t];
+        let term = &taxonomy.terms[i];
+        let mut context = self.base_context();
+        context.insert(
+            "taxonomy",
+            &LinkCtx {
+                title: &taxonomy.name,
+                url: self.urls.path(&taxonomy.url),
+            },
+        );
+        context.insert(
+            "term",
+            &serde_json::json!({
+                "name": term.name,
+                "url": self.urls.path(&term.url),
+                "permalink": self.urls.permalink(&term.url),
+                "pages": term.pages.iter().map(|&p| self.summary(p)).collect::<Vec<_>>(),
+            }),
+        );
+        self.render("taxonomy_term.html", &context, None)
+    }
+}
+
+/// Nests headings into a table of contents by level.
+fn toc(headings: &[Heading]) -> Vec<TocEntry<'_>> {
+    fn take<'h>(headings: &'h [Heading], i: &mut usize, level: u8) -> Vec<TocEntry<'h>> {
+        let mut entries = Vec::new();
+        while let Some(h) = headings.get(*i) {
+            if h.level < level {
+                break;
+            }
+            *i += 1;
+            let children = take(headings, i, h.level + 1);
+            entries.push(TocEntry {
+                level: h.level,
+                id: &h.id,
+                title: &h.title,
+                children,
+            });
+        }
+        entries
+    }
+    let top = headings.iter().map(|h| h.level).min().unwrap_or(1);
+    let mut i = 0;
+    take(headings, &mut i, top)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_keep_the_sub_path() {
+        let urls = Urls::new("https://example.org/docs");
+        assert_eq!(urls.path("eu/"), "/docs/eu/");
+        assert_eq!(urls.permalink("eu/"), "https://example.org/docs/eu/");
+        let root = Urls::new("/");
+        assert_eq!(root.path(""), "/");
+        assert_eq!(root.permalink("a/"), "/a/");
+    }
+
+    #[test]
+    fn toc_nests_by_level() {
+        let h = |level, id: &str| Heading {
+            level,
+            id: id.into(),
+            title: id.into(),
+        };
+        let headings = [h(2, "a"), h(3, "b"), h(2, "c"), h(4, "d")];
+        let toc = toc(&headings);
+        assert_eq!(toc.len(), 2);
+        assert_eq!(toc[0].children[0].id, "b");
+        assert_eq!(toc[1].children[0].id, "d");
+    }
+}

@@ -1,0 +1,474 @@
+//! The site: pages and sections in a tree, with their URLs, in the order readers see them.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::diag::Diagnostic;
+use crate::discover::{AssetFile, MarkdownFile};
+use crate::frontmatter::{self, FrontMatter, SortBy};
+use crate::markdown::{self, Rendered};
+use crate::source::{Source, SourceFile, display_path};
+
+/// The index of a page or section in [`Site::pages`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageId(pub u32);
+
+/// Whether a node is a plain page or a section with pages under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// A `*.md` file or a page bundle's `index.md`.
+    Page,
+    /// A folder's `_index.md` (or the home page).
+    Section,
+}
+
+/// A page or section, parsed and placed.
+#[derive(Debug)]
+pub struct Page {
+    /// Page or section.
+    pub kind: PageKind,
+    /// The file it came from.
+    pub source: Source,
+    /// Path relative to `content/` (`european-union/ran-coe.md`).
+    pub rel: PathBuf,
+    /// The name wiki links use: the file stem, or the folder name for `_index.md`/`index.md`.
+    pub stem: String,
+    /// The URL path relative to the site root, ending in `/` (`""` for the home page).
+    pub url: String,
+    /// The title from front matter (or a section's folder name).
+    pub title: String,
+    /// The typed front matter.
+    pub fm: FrontMatter,
+    /// The rendered body, with link placeholders.
+    pub body: Rendered,
+    /// The section this page or section is in (`None` for the home page).
+    pub parent: Option<PageId>,
+    /// A section's pages, in its order.
+    pub pages: Vec<PageId>,
+    /// A section's subsections, in its order.
+    pub subsections: Vec<PageId>,
+}
+
+/// All pages and sections of the site.
+#[derive(Debug)]
+pub struct Site {
+    /// Pages and sections; [`PageId`] indexes this.
+    pub pages: Vec<Page>,
+    /// The home section.
+    pub home: PageId,
+    /// Files under `content/` that are not Markdown, with the URL path they are copied to.
+    pub assets: Vec<(String, AssetFile)>,
+}
+
+impl Site {
+    /// The page with this id.
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id.0 as usize]
+    }
+
+    /// Every page id, in source order.
+    pub fn ids(&self) -> impl Iterator<Item = PageId> + '_ {
+        (0..self.pages.len() as u32).map(PageId)
+    }
+
+    /// The sections above `id`, from the home page down (not including `id`).
+    pub fn ancestors(&self, id: PageId) -> Vec<PageId> {
+        let mut chain = Vec::new();
+        let mut current = self.page(id).parent;
+        while let Some(parent) = current {
+            chain.push(parent);
+            current = self.page(parent).parent;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// One Markdown file after front matter and Markdown parsing.
+struct Parsed {
+    rel: PathBuf,
+    source: Source,
+    fm: FrontMatter,
+    body: Rendered,
+    kind: PageKind,
+}
+
+const SECTION_FILE: &str = "_index.md";
+const BUNDLE_FILE: &str = "index.md";
+
+/// Parses every Markdown file in parallel and places pages and sections in a tree.
+pub fn build(
+    files: Vec<MarkdownFile>,
+    content_assets: Vec<AssetFile>,
+    config: &SiteConfig,
+    drafts: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Site {
+    let results: Vec<(Parsed, Vec<Diagnostic>)> = files
+        .into_par_iter()
+        .map(|file| parse_file(file, config))
+        .collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    for (file, problems) in results {
+        diagnostics.extend(problems);
+        parsed.push(file);
+    }
+    let draft_dirs: Vec<PathBuf> = parsed
+        .iter()
+        .filter(|p| p.fm.draft && p.kind == PageKind::Section)
+        .filter_map(|p| p.rel.parent().map(Path::to_path_buf))
+        .collect();
+    if !drafts {
+        parsed.retain(|p| !p.fm.draft && !draft_dirs.iter().any(|d| p.rel.starts_with(d)));
+    }
+    if !parsed.iter().any(|p| p.rel == Path::new(SECTION_FILE)) {
+        parsed.push(Parsed {
+            rel: PathBuf::from(SECTION_FILE),
+            source: SourceFile::new("content/_index.md", String::new()),
+            fm: FrontMatter::default(),
+            body: Rendered::default(),
+            kind: PageKind::Section,
+        });
+    }
+    parsed.sort_by(|a, b| a.rel.cmp(&b.rel));
+    assemble(parsed, content_assets, config, diagnostics)
+}
+
+fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let name = file
+        .rel
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    let kind = if name.as_deref() == Some(SECTION_FILE) {
+        PageKind::Section
+    } else {
+        PageKind::Page
+    };
+    let (fm, body) = match frontmatter::split(&file.source) {
+        Ok(split) => {
+            let fm = frontmatter::parse(
+                &file.source,
+                &split,
+                config,
+                kind == PageKind::Section,
+                &mut diagnostics,
+            );
+            let body = markdown::render(
+                &file.source,
+                split.body.clone(),
+                config.unsafe_html,
+                &mut diagnostics,
+            );
+            if split.yaml.is_none() && kind == PageKind::Page {
+                diagnostics.push(
+                    Diagnostic::error("missing-front-matter", "page has no front matter")
+                        .at(&file.source, 0..0)
+                        .label("expected `---` on the first line")
+                        .help("start the file with `---`, a line `title: ...`, and `---`"),
+                );
+            } else if fm.title.is_none() && kind == PageKind::Page && split.yaml.is_some() {
+                let yaml_start = split.yaml.as_ref().map_or(0, |r| r.start);
+                diagnostics.push(
+                    Diagnostic::error("missing-title", "page has no title")
+                        .at(
+                            &file.source,
+                            yaml_start.saturating_sub(4)..yaml_start.saturating_sub(1),
+                        )
+                        .label("front matter without `title`")
+                        .help("add a line `title: ...` to the front matter"),
+                );
+            }
+            (fm, body)
+        }
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            (FrontMatter::default(), Rendered::default())
+        }
+    };
+    let parsed = Parsed {
+        rel: file.rel,
+        source: file.source,
+        fm,
+        body,
+        kind,
+    };
+    (parsed, diagnostics)
+}
+
+/// The URL segment for a file or folder name: lowercase, spaces to `-`, unsafe characters dropped.
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    for c in name.trim().chars() {
+        if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            slug.extend(c.to_lowercase());
+        } else if c.is_whitespace() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('.').to_string();
+    if slug.is_empty() { "page".into() } else { slug }
+}
+
+/// Whether `slug` is one safe URL segment.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && !slug.starts_with('.')
+        && slug
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn folder_title(stem: &str) -> String {
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn assemble(
+    parsed: Vec<Parsed>,
+    content_assets: Vec<AssetFile>,
+    config: &SiteConfig,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Site {
+    // Folder URLs, top-down: a folder's segment is its section's or bundle's slug, if any.
+    let mut dir_urls: BTreeMap<PathBuf, String> = BTreeMap::new();
+    dir_urls.insert(PathBuf::new(), String::new());
+    let slug_of_dir: HashMap<PathBuf, &Parsed> = parsed
+        .iter()
+        .filter(|p| {
+            let name = p.rel.file_name().unwrap_or_default();
+            name == SECTION_FILE || name == BUNDLE_FILE
+        })
+        .map(|p| (p.rel.parent().unwrap_or(Path::new("")).to_path_buf(), p))
+        .collect();
+    let mut all_dirs: Vec<PathBuf> = parsed
+        .iter()
+        .map(|p| p.rel.as_path())
+        .chain(content_assets.iter().map(|a| a.rel.as_path()))
+        .flat_map(|p| p.ancestors().skip(1))
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .collect();
+    all_dirs.sort_by_key(|d| (d.components().count(), d.clone()));
+    all_dirs.dedup();
+    for dir in &all_dirs {
+        let parent_url = dir
+            .parent()
+            .and_then(|p| dir_urls.get(p))
+            .cloned()
+            .unwrap_or_default();
+        let name = dir.file_name().unwrap_or_default().to_string_lossy();
+        let segment = slug_of_dir
+            .get(dir)
+            .and_then(|p| checked_slug(p, diagnostics))
+            .unwrap_or_else(|| slugify(&name));
+        dir_urls.insert(dir.clone(), format!("{parent_url}{segment}/"));
+    }
+
+    let mut pages: Vec<Page> = Vec::with_capacity(parsed.len());
+    let mut section_of_dir: HashMap<PathBuf, PageId> = HashMap::new();
+    for p in parsed {
+        let dir = p.rel.parent().unwrap_or(Path::new("")).to_path_buf();
+        let file_name = p
+            .rel
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let is_folder_page = file_name == SECTION_FILE || file_name == BUNDLE_FILE;
+        let stem = if is_folder_page {
+            dir.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        } else {
+            p.rel
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        };
+        let url = if is_folder_page {
+            dir_urls.get(&dir).cloned().unwrap_or_default()
+        } else {
+            let segment = checked_slug(&p, diagnostics).unwrap_or_else(|| slugify(&stem));
+            format!(
+                "{}{segment}/",
+                dir_urls.get(&dir).map_or("", String::as_str)
+            )
+        };
+        let title = p.fm.title.clone().unwrap_or_else(|| {
+            if p.rel == Path::new(SECTION_FILE) {
+                config.title.clone()
+            } else {
+                folder_title(&stem)
+            }
+        });
+        let id = PageId(pages.len() as u32);
+        if p.kind == PageKind::Section {
+            section_of_dir.insert(dir, id);
+        }
+        pages.push(Page {
+            kind: p.kind,
+            source: p.source,
+            rel: p.rel,
+            stem,
+            url,
+            title,
+            fm: p.fm,
+            body: p.body,
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+    }
+    let home = section_of_dir[Path::new("")];
+    link_tree(&mut pages, &section_of_dir, home);
+    check_unique_urls(&pages, diagnostics);
+
+    let assets = content_assets
+        .into_iter()
+        .map(|asset| {
+            let dir = asset.rel.parent().unwrap_or(Path::new(""));
+            let name = asset.rel.file_name().unwrap_or_default().to_string_lossy();
+            let url = format!("{}{}", dir_urls.get(dir).map_or("", String::as_str), name);
+            (url, asset)
+        })
+        .collect();
+    Site {
+        pages,
+        home,
+        assets,
+    }
+}
+
+fn checked_slug(p: &Parsed, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    let slug = p.fm.slug.as_ref()?;
+    if is_valid_slug(&slug.value) {
+        return Some(slug.value.clone());
+    }
+    diagnostics.push(
+        Diagnostic::error(
+            "invalid-slug",
+            format!("`{}` is not a valid slug", slug.value),
+        )
+        .at(&p.source, slug.span.clone())
+        .label("a slug is one URL segment")
+        .help("use letters, digits, `-`, `_` and `.` only, e.g. `slug: ran-coe`"),
+    );
+    None
+}
+
+/// Puts each page and section under the nearest section above it, in the section's order.
+fn link_tree(pages: &mut [Page], section_of_dir: &HashMap<PathBuf, PageId>, home: PageId) {
+    for index in 0..pages.len() {
+        let id = PageId(index as u32);
+        if id == home {
+            continue;
+        }
+        let rel = &pages[index].rel;
+        let own_dir = rel.parent().unwrap_or(Path::new(""));
+        let start = if pages[index].kind == PageKind::Section || rel.ends_with(BUNDLE_FILE) {
+            own_dir.parent()
+        } else {
+            Some(own_dir)
+        };
+        let parent = start
+            .into_iter()
+            .flat_map(Path::ancestors)
+            .find_map(|d| section_of_dir.get(d).copied())
+            .unwrap_or(home);
+        pages[index].parent = Some(parent);
+        match pages[index].kind {
+            PageKind::Page => pages[parent.0 as usize].pages.push(id),
+            PageKind::Section => pages[parent.0 as usize].subsections.push(id),
+        }
+    }
+    for index in 0..pages.len() {
+        let sort_by = pages[index].fm.sort_by;
+        let mut children = std::mem::take(&mut pages[index].pages);
+        sort_pages(&mut children, pages, sort_by);
+        pages[index].pages = children;
+        let mut subsections = std::mem::take(&mut pages[index].subsections);
+        sort_pages(&mut subsections, pages, SortBy::Weight);
+        pages[index].subsections = subsections;
+    }
+}
+
+fn sort_pages(ids: &mut [PageId], pages: &[Page], sort_by: SortBy) {
+    let page = |id: &PageId| &pages[id.0 as usize];
+    match sort_by {
+        SortBy::Weight => ids.sort_by_cached_key(|id| {
+            let p = page(id);
+            (
+                p.fm.weight.is_none(),
+                p.fm.weight,
+                p.title.to_lowercase(),
+                p.url.clone(),
+            )
+        }),
+        SortBy::Title => {
+            ids.sort_by_cached_key(|id| (page(id).title.to_lowercase(), page(id).url.clone()))
+        }
+        // Newest first; undated pages last.
+        SortBy::Date => ids.sort_by_cached_key(|id| {
+            let p = page(id);
+            (
+                Reverse(p.fm.date.clone()),
+                p.title.to_lowercase(),
+                p.url.clone(),
+            )
+        }),
+    }
+}
+
+fn check_unique_urls(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
+    let mut by_url: BTreeMap<&str, Vec<&Page>> = BTreeMap::new();
+    for page in pages {
+        by_url.entry(&page.url).or_default().push(page);
+    }
+    for (url, group) in by_url {
+        for later in group.iter().skip(1) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "duplicate-url",
+                    format!(
+                        "`{}` and `{}` both map to the URL /{url}",
+                        group[0].source.display_path(),
+                        later.source.display_path()
+                    ),
+                )
+                .at(&later.source, 0..0)
+                .label("this file")
+                .help("rename one of the files, or give one a different `slug`"),
+            );
+        }
+    }
+}
+
+/// `rel` shown as written under `content/`.
+pub fn content_path(rel: &Path) -> String {
+    display_path(rel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_segments() {
+        assert_eq!(slugify("Ran CoE"), "ran-coe");
+        assert_eq!(slugify("../x"), "x");
+        assert!(is_valid_slug("ran-coe"));
+        for bad in ["../../x", "a/b", "", ".hidden", "a b"] {
+            assert!(!is_valid_slug(bad), "{bad}");
+        }
+    }
+}

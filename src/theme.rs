@@ -1,0 +1,42 @@
+//! The default theme, compiled into the binary so that an installed `weft` works anywhere.
+
+use std::path::PathBuf;
+
+/// A static file of a theme.
+#[derive(Debug, Clone)]
+pub enum StaticFile {
+    /// Part of the built-in theme.
+    Embedded(&'static [u8]),
+    /// From a theme folder on disk.
+    Disk(PathBuf),
+}
+
+macro_rules! embed {
+    ($kind:ident, $($name:literal),* $(,)?) => {
+        &[$(($name, $kind!(concat!("../themes/default/templates/", $name)))),*]
+    };
+}
+
+macro_rules! embed_static {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!("../themes/default/static/", $name)))),*]
+    };
+}
+
+/// The built-in templates, by name.
+pub const TEMPLATES: &[(&str, &str)] = embed!(
+    include_str,
+    "base.html",
+    "macros.html",
+    "index.html",
+    "page.html",
+    "section.html",
+    "404.html",
+    "taxonomy_list.html",
+    "taxonomy_term.html",
+    "map.html",
+    "alias.html",
+);
+
+/// The built-in static files, by URL path.
+pub const STATICS: &[(&str, &[u8])] = embed_static!("weft.css", "weft.js");
