@@ -128,7 +128,7 @@ impl<'a> Resolver<'a> {
             for name in names.into_iter().filter(|n| !n.is_empty()) {
                 by_name.entry(name).or_default().push(id);
             }
-            let mut titles = vec![page.title.to_lowercase()];
+            let mut titles = vec![page.title.to_lowercase(), slugify(&page.title)];
             titles.extend(
                 page.fm
                     .aliases
@@ -289,10 +289,17 @@ impl<'a> Resolver<'a> {
             return Ok(Target::Page { id, anchor: None });
         }
         let candidates = self.files.iter().map(String::as_str);
+        let suggestion = suggest(&url, candidates).map(|s| {
+            if path.starts_with('/') {
+                format!("/{s}")
+            } else {
+                relative_path(from_dir, Path::new(s))
+            }
+        });
         Err(Miss {
             code: "broken-link",
             message: format!("no file `{written}` to link to"),
-            label: suggest(&url, candidates).map_or("not in static/ or beside the page".into(), |s| format!("did you mean `{s}`?")),
+            label: suggestion.map_or("not in static/ or beside the page".into(), |s| format!("did you mean `{s}`?")),
             help: Some("files are linked relative to the page's folder in content/, or from the site root as `/path` for static/".into()),
         })
     }

@@ -123,6 +123,7 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnos
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_text);
     let raw: Vec<(&str, &str)> = sources
         .iter()
         .map(|(n, s)| (n.as_str(), s.text.as_str()))
@@ -135,6 +136,13 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnos
         sources,
         statics,
     })
+}
+
+/// Escapes `&`, `<`, `>`, `"` and `'`, and leaves `/` alone so URLs stay readable.
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out.replace('\'', "&#39;")
 }
 
 fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
@@ -196,6 +204,7 @@ fn template_error(err: &tera::Error, sources: &BTreeMap<String, Source>) -> Diag
     );
     let mut diagnostic = Diagnostic::error("template", message).help(detail.clone());
     if let (Some(name), Some((line, col))) = (name, position) {
+        diagnostic = diagnostic.help("templates use Tera's syntax: `{{ value }}`, `{% if x %}…{% endif %}`, `{% for x in xs %}…{% endfor %}`");
         let file = &sources[&name];
         let start = file.offset_of_line(line);
         let offset = file.text[start..]

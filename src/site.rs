@@ -171,7 +171,10 @@ fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagnosti
                         .label("expected `---` on the first line")
                         .help("start the file with `---`, a line `title: ...`, and `---`"),
                 );
-            } else if fm.title.is_none() && kind == PageKind::Page && split.yaml.is_some() {
+            } else if fm.title.is_none()
+                && kind == PageKind::Page
+                && !diagnostics.iter().any(|d| d.code == "invalid-yaml")
+            {
                 let yaml_start = split.yaml.as_ref().map_or(0, |r| r.start);
                 diagnostics.push(
                     Diagnostic::error("missing-title", "page has no title")

@@ -1,0 +1,259 @@
+//! Behaviour tests for `weft build` and `weft check`: the real binary on small fixture sites.
+
+mod common;
+
+use common::{Site, page, snapshot_tree, stderr};
+
+/// A small site with a section, pages, a bundle with an asset, a static file, a template override.
+fn good_site() -> Site {
+    Site::new(&[
+        ("content/_index.md", "---\ntitle: Home\n---\n\nStart at the [EU](eu/_index.md) or [[ran-coe|the RAN centre]].\n"),
+        (
+            "content/eu/_index.md",
+            "---\ntitle: European Union\ndescription: The EU section.\nsort_by: weight\n---\n\n## Information exchange\n\nSee [[ran-coe]] and [the guideline](guideline.md).\n",
+        ),
+        (
+            "content/eu/ran-coe.md",
+            "---\ntitle: RAN CoE\nweight: 1\ntopics: [Prevention]\npart_of: european-union\ndate: 2016-03-01\n---\n\n# Mission {#mission}\n\nBack to [the EU](_index.md#information-exchange) and [[guideline#scope]].\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n> [!NOTE]\n> Based in the Netherlands.[^1]\n\n[^1]: A footnote.\n\n- [x] done\n- ~~old~~\n",
+        ),
+        (
+            "content/eu/guideline.md",
+            "---\ntitle: Guideline\nweight: 2\ntopics: [Prevention, Law]\nrelated: [\"[[ran-coe]]\"]\n---\n\n## Scope\n\nSee [RAN](@/eu/ran-coe.md#mission), ![Logo](/logo.svg) and [the chart](../chart/index.md).\n",
+        ),
+        ("content/chart/index.md", "---\ntitle: Chart\n---\n\n![A chart](data.svg) belongs to [[guideline]] and [home](../_index.md).\n"),
+        ("content/chart/data.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+        ("static/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+    ])
+}
+
+/// Overrides the page template so snapshots show what weft computes, not the theme's markup.
+const PLAIN_PAGE: &str = "{{ page.title }}\n{% for a in page.ancestors %}> {{ a.title }} {{ a.url }}\n{% endfor %}toc:{% for t in page.toc %} {{ t.id }}{% for c in t.children %} ({{ c.id }}){% endfor %}{% endfor %}\n{% for g in page.relations %}{{ g.label }}:{% for p in g.pages %} {{ p.url }}{% endfor %}\n{% endfor %}backlinks:{% for b in page.backlinks %} {{ b.url }}({{ b.kind }}){% endfor %}\nterms:{% for t in page.taxonomies %}{% for p in t.pages %} {{ p.url }}{% endfor %}{% endfor %}\n{{ page.content | safe }}";
+
+#[test]
+fn a_good_site_builds_with_clean_urls_and_checked_links() {
+    let site = good_site();
+    site.write("templates/page.html", PLAIN_PAGE);
+    let output = site.weft(&["build"]);
+    assert!(output.status.success(), "{}", stderr(&output, site.root()));
+    insta::assert_snapshot!("ran_coe_page", site.out("eu/ran-coe/index.html"));
+    insta::assert_snapshot!("guideline_page", site.out("eu/guideline/index.html"));
+    for file in [
+        "index.html",
+        "eu/index.html",
+        "chart/index.html",
+        "chart/data.svg",
+        "logo.svg",
+        "404.html",
+        "topics/index.html",
+        "topics/prevention/index.html",
+        "map/index.html",
+        "graph.json",
+        "sitemap.xml",
+        "robots.txt",
+        "atom.xml",
+        "weft.css",
+    ] {
+        assert!(site.public().join(file).is_file(), "missing {file}");
+    }
+    let summary = stderr(&output, site.root());
+    assert_eq!(
+        summary.trim(),
+        "built 3 pages and 2 sections into [ROOT]/public: 18 files written, 0 unchanged, 0 removed in [T] ms"
+    );
+}
+
+#[test]
+fn the_default_theme_writes_valid_head_elements() {
+    let site = good_site();
+    assert!(site.weft(&["build"]).status.success());
+    let html = site.out("eu/ran-coe/index.html");
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\""));
+    assert!(html.contains("<title>RAN CoE · Test site</title>"));
+    assert!(html.contains("<link rel=\"canonical\" href=\"https://example.org/eu/ran-coe/\">"));
+    assert!(html.contains("<meta name=\"description\""));
+    assert!(!html.contains("http://") && !html.contains("//cdn"), "no external requests");
+    // Each page is linked from its section.
+    assert!(site.out("eu/index.html").contains("href=\"/eu/ran-coe/\""));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = good_site();
+    let (one, two) = (site.root().join("one"), site.root().join("two"));
+    let first = site.weft(&["build", "--output", &one.display().to_string()]);
+    assert!(first.status.success(), "{}", stderr(&first, site.root()));
+    assert!(site.weft(&["build", "--output", &two.display().to_string()]).status.success());
+    let strip = |tree: std::collections::BTreeMap<_, (Vec<u8>, _)>| {
+        tree.into_iter().map(|(p, (bytes, _))| (p, bytes)).collect::<Vec<_>>()
+    };
+    assert_eq!(strip(snapshot_tree(&one)), strip(snapshot_tree(&two)));
+}
+
+#[test]
+fn rebuilding_rewrites_only_changes_and_removes_stale_files() {
+    let site = good_site();
+    assert!(site.weft(&["build"]).status.success());
+    let before = snapshot_tree(&site.public());
+    site.write("content/eu/guideline.md", "---\ntitle: Guideline v2\nweight: 2\n---\n\n## Scope\n\nNew text, see [[ran-coe]].\n");
+    site.remove("content/chart/index.md");
+    site.remove("content/chart/data.svg");
+    let output = site.weft(&["build"]);
+    assert!(output.status.success(), "{}", stderr(&output, site.root()));
+    let after = snapshot_tree(&site.public());
+    assert!(!after.contains_key(std::path::Path::new("chart/index.html")));
+    assert!(!after.contains_key(std::path::Path::new("chart/data.svg")));
+    let unchanged = std::path::Path::new("logo.svg");
+    assert_eq!(before[unchanged], after[unchanged], "unchanged file keeps its mtime");
+    assert!(site.out("eu/guideline/index.html").contains("Guideline v2"));
+}
+
+/// Builds a good site, breaks it with `files`, and checks the diagnostic, the exit code,
+/// and that the earlier output is untouched.
+fn assert_bad_input(name: &str, files: &[(&str, &[u8])]) {
+    let site = good_site();
+    assert!(site.weft(&["build"]).status.success());
+    let before = snapshot_tree(&site.public());
+    for (path, bytes) in files {
+        site.write_bytes(path, bytes);
+    }
+    let output = site.weft(&["build"]);
+    assert_eq!(output.status.code(), Some(1), "exit code for {name}");
+    let text = stderr(&output, site.root());
+    assert!(!text.contains("panicked"), "{text}");
+    insta::assert_snapshot!(name, text);
+    assert_eq!(before, snapshot_tree(&site.public()), "{name} touched the old output");
+    let check = site.weft(&["check"]);
+    assert_eq!(check.status.code(), Some(1), "check agrees for {name}");
+}
+
+#[test]
+fn malformed_yaml() {
+    assert_bad_input("malformed_yaml", &[("content/eu/bad.md", b"---\ntitle: [unclosed\nweight: 1\n---\nBody\n")]);
+}
+
+#[test]
+fn missing_closing_fence() {
+    assert_bad_input("missing_fence", &[("content/eu/bad.md", b"---\ntitle: Bad\n\nNo closing fence.\n")]);
+}
+
+#[test]
+fn invalid_utf8() {
+    assert_bad_input("invalid_utf8", &[("content/eu/bad.md", b"---\ntitle: Bad\n---\n\nCaf\xe9 au lait\n")]);
+}
+
+#[test]
+fn unknown_front_matter_key() {
+    assert_bad_input("unknown_key", &[("content/eu/bad.md", b"---\ntitle: Bad\nwieght: 3\n---\n\nBody\n")]);
+}
+
+#[test]
+fn two_files_with_one_url() {
+    assert_bad_input(
+        "duplicate_url",
+        &[("content/eu/other.md", b"---\ntitle: Other\nslug: ran-coe\n---\n\nBody\n")],
+    );
+}
+
+#[test]
+fn broken_links_of_every_form() {
+    assert_bad_input(
+        "broken_links",
+        &[(
+            "content/eu/bad.md",
+            b"---\ntitle: Bad\npart_of: european-unoin\n---\n\nThe [RAN](ran-co.md), [root](@/eu/guidline.md), [[ran-coe]],\n[anchor](ran-coe.md#misson), [[guideline#scop]], [here](#nowhere) and ![img](/logo.sv).\n",
+        )],
+    );
+}
+
+#[test]
+fn template_syntax_error() {
+    assert_bad_input("template_error", &[("templates/page.html", b"<p>\n{{ page.title }\n</p>\n")]);
+}
+
+#[test]
+fn slug_that_climbs_out() {
+    assert_bad_input("slug_traversal", &[("content/eu/bad.md", b"---\ntitle: Bad\nslug: ../../x\n---\n\nBody\n")]);
+}
+
+#[test]
+fn unknown_config_key() {
+    assert_bad_input("unknown_config_key", &[("weft.yaml", b"title: Test\nbase_ulr: https://example.org/\n")]);
+}
+
+#[test]
+fn ambiguous_wiki_link() {
+    assert_bad_input(
+        "ambiguous_wiki_link",
+        &[
+            ("content/gctf/_index.md", b"---\ntitle: GCTF\n---\n\nSee [[notes]].\n"),
+            ("content/gctf/notes.md", b"---\ntitle: GCTF notes\n---\n\nBody\n"),
+            ("content/eu/notes.md", b"---\ntitle: EU notes\n---\n\nBody\n"),
+        ],
+    );
+}
+
+#[test]
+fn alias_colliding_with_a_page() {
+    assert_bad_input(
+        "alias_collision",
+        &[("content/eu/bad.md", b"---\ntitle: Bad\naliases: [/eu/ran-coe/, /old/bad/]\n---\n\nBody\n")],
+    );
+}
+
+#[test]
+fn aliases_redirect() {
+    let site = good_site();
+    site.write("content/eu/moved.md", "---\ntitle: Moved\naliases: [/old/moved/]\n---\n\nBody [[ran-coe]]\n");
+    assert!(site.weft(&["build"]).status.success());
+    let redirect = site.out("old/moved/index.html");
+    assert!(redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=/eu/moved/\">"));
+    assert!(redirect.contains("<link rel=\"canonical\" href=\"https://example.org/eu/moved/\">"));
+    assert!(redirect.contains("<a href=\"/eu/moved/\">Moved</a>"));
+}
+
+#[test]
+fn drafts_only_with_the_flag() {
+    let site = good_site();
+    site.write("content/eu/draft.md", "---\ntitle: Draft\ndraft: true\n---\n\nBody\n");
+    assert!(site.weft(&["build"]).status.success());
+    assert!(!site.public().join("eu/draft/index.html").exists());
+    assert!(site.weft(&["build", "--drafts"]).status.success());
+    assert!(site.public().join("eu/draft/index.html").exists());
+}
+
+#[test]
+fn refuses_to_clean_a_folder_it_did_not_write() {
+    let site = good_site();
+    site.write("elsewhere/precious.txt", "keep me");
+    let output = site.weft(&["build", "--output", &site.root().join("elsewhere").display().to_string()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(site.root().join("elsewhere/precious.txt").exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let site = good_site();
+    assert_eq!(site.weft(&["build", "--no-such-flag"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_sub_path_base_url_prefixes_every_link() {
+    let site = good_site();
+    assert!(site.weft(&["build", "--base-url", "https://example.org/docs/"]).status.success());
+    let html = site.out("eu/guideline/index.html");
+    assert!(html.contains("href=\"/docs/eu/ran-coe/#mission\""));
+    assert!(html.contains("src=\"/docs/logo.svg\""));
+    assert!(html.contains("href=\"/docs/weft.css\""));
+    assert!(site.out("sitemap.xml").contains("<loc>https://example.org/docs/eu/guideline/</loc>"));
+}
+
+#[test]
+fn raw_html_is_escaped_when_unsafe_html_is_off() {
+    let site = good_site();
+    site.write("weft.yaml", &format!("{}unsafe_html: false\n", common::CONFIG));
+    site.write("content/eu/raw.md", &page("Raw", "<script>alert(1)</script> [[ran-coe]]"));
+    assert!(site.weft(&["build"]).status.success());
+    let html = site.out("eu/raw/index.html");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!html.contains("<script>alert(1)"));
+}

@@ -1,0 +1,102 @@
+//! Shared helpers for the behaviour tests: fixture sites in temp dirs and the real binary.
+
+#![allow(dead_code, reason = "each test crate uses a different part of this module")]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A site written into a fresh temp dir.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+/// A minimal weft.yaml with two taxonomies and the relations of the flagship site.
+pub const CONFIG: &str = "title: Test site\nbase_url: https://example.org/\ntaxonomies: [topics]\nrelations:\n  part_of: { label: \"Part of\", inverse: has_part, inverse_label: \"Includes\" }\n  related: { label: \"Related\", symmetric: true }\n";
+
+impl Site {
+    /// Writes `files` (path, text) under a new temp dir; adds `weft.yaml` unless given.
+    pub fn new(files: &[(&str, &str)]) -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let site = Site { dir };
+        if !files.iter().any(|(p, _)| *p == "weft.yaml") {
+            site.write("weft.yaml", CONFIG);
+        }
+        for (path, text) in files {
+            site.write(path, text);
+        }
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, path: &str, text: &str) {
+        self.write_bytes(path, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, path: &str, bytes: &[u8]) {
+        let full = self.root().join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, bytes).expect("write");
+    }
+
+    pub fn remove(&self, path: &str) {
+        std::fs::remove_file(self.root().join(path)).expect("remove");
+    }
+
+    /// Runs `weft ARGS --root ROOT` with colours off.
+    pub fn weft(&self, args: &[&str]) -> Output {
+        weft_in(self.root(), args)
+    }
+
+    pub fn out(&self, path: &str) -> String {
+        std::fs::read_to_string(self.root().join("public").join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    pub fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+}
+
+/// Runs the real binary on `root`.
+pub fn weft_in(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run weft")
+}
+
+/// stderr with the temp dir replaced by `[ROOT]` and timings by `[T]`.
+pub fn stderr(output: &Output, root: &Path) -> String {
+    let text = String::from_utf8_lossy(&output.stderr).replace(&root.display().to_string(), "[ROOT]");
+    text.lines()
+        .map(|l| match l.find(" in ").filter(|_| l.ends_with(" ms")) {
+            Some(i) => format!("{} in [T] ms", &l[..i]),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every file under `dir` with its bytes and modification time.
+pub fn snapshot_tree(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let meta = e.metadata().expect("metadata");
+            let rel = e.path().strip_prefix(dir).expect("prefix").to_path_buf();
+            (rel, (std::fs::read(e.path()).expect("read"), meta.modified().expect("mtime")))
+        })
+        .collect()
+}
+
+pub fn page(title: &str, body: &str) -> String {
+    format!("---\ntitle: \"{title}\"\n---\n\n{body}\n")
+}
