@@ -185,7 +185,7 @@ fn atom(renderer: &Renderer) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
     );
-    let _ = write!(out, " xml:lang=\"{}\">\n", xml(&renderer.config.language));
+    let _ = writeln!(out, " xml:lang=\"{}\">", xml(&renderer.config.language));
     let _ = writeln!(out, "  <title>{}</title>", xml(&renderer.config.title));
     let _ = writeln!(
         out,

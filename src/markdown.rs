@@ -198,9 +198,9 @@ pub fn render(
                     out[h.slot] = Event::Html(open.into());
                     let mut close = String::from("<a class=\"anchor\" href=\"#");
                     let _ = escape_href(&mut close, &id);
-                    let _ = write!(
+                    let _ = writeln!(
                         close,
-                        "\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{}>\n",
+                        "\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{}>",
                         h.level
                     );
                     out.push(Event::Html(close.into()));
