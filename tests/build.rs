@@ -7,7 +7,10 @@ use common::{Site, page, snapshot_tree, stderr};
 /// A small site with a section, pages, a bundle with an asset, a static file, a template override.
 fn good_site() -> Site {
     Site::new(&[
-        ("content/_index.md", "---\ntitle: Home\n---\n\nStart at the [EU](eu/_index.md) or [[ran-coe|the RAN centre]].\n"),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\n\nStart at the [EU](eu/_index.md) or [[ran-coe|the RAN centre]].\n",
+        ),
         (
             "content/eu/_index.md",
             "---\ntitle: European Union\ndescription: The EU section.\nsort_by: weight\n---\n\n## Information exchange\n\nSee [[ran-coe]] and [the guideline](guideline.md).\n",
@@ -20,9 +23,18 @@ fn good_site() -> Site {
             "content/eu/guideline.md",
             "---\ntitle: Guideline\nweight: 2\ntopics: [Prevention, Law]\nrelated: [\"[[ran-coe]]\"]\n---\n\n## Scope\n\nSee [RAN](@/eu/ran-coe.md#mission), ![Logo](/logo.svg) and [the chart](../chart/index.md).\n",
         ),
-        ("content/chart/index.md", "---\ntitle: Chart\n---\n\n![A chart](data.svg) belongs to [[guideline]] and [home](../_index.md).\n"),
-        ("content/chart/data.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
-        ("static/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+        (
+            "content/chart/index.md",
+            "---\ntitle: Chart\n---\n\n![A chart](data.svg) belongs to [[guideline]] and [home](../_index.md).\n",
+        ),
+        (
+            "content/chart/data.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
+        (
+            "static/logo.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
     ])
 }
 
@@ -71,7 +83,10 @@ fn the_default_theme_writes_valid_head_elements() {
     assert!(html.contains("<title>RAN CoE · Test site</title>"));
     assert!(html.contains("<link rel=\"canonical\" href=\"https://example.org/eu/ran-coe/\">"));
     assert!(html.contains("<meta name=\"description\""));
-    assert!(!html.contains("http://") && !html.contains("//cdn"), "no external requests");
+    assert!(
+        !html.contains("http://") && !html.contains("//cdn"),
+        "no external requests"
+    );
     // Each page is linked from its section.
     assert!(site.out("eu/index.html").contains("href=\"/eu/ran-coe/\""));
 }
@@ -82,9 +97,15 @@ fn two_builds_are_byte_identical() {
     let (one, two) = (site.root().join("one"), site.root().join("two"));
     let first = site.weft(&["build", "--output", &one.display().to_string()]);
     assert!(first.status.success(), "{}", stderr(&first, site.root()));
-    assert!(site.weft(&["build", "--output", &two.display().to_string()]).status.success());
+    assert!(
+        site.weft(&["build", "--output", &two.display().to_string()])
+            .status
+            .success()
+    );
     let strip = |tree: std::collections::BTreeMap<_, (Vec<u8>, _)>| {
-        tree.into_iter().map(|(p, (bytes, _))| (p, bytes)).collect::<Vec<_>>()
+        tree.into_iter()
+            .map(|(p, (bytes, _))| (p, bytes))
+            .collect::<Vec<_>>()
     };
     assert_eq!(strip(snapshot_tree(&one)), strip(snapshot_tree(&two)));
 }
@@ -94,7 +115,10 @@ fn rebuilding_rewrites_only_changes_and_removes_stale_files() {
     let site = good_site();
     assert!(site.weft(&["build"]).status.success());
     let before = snapshot_tree(&site.public());
-    site.write("content/eu/guideline.md", "---\ntitle: Guideline v2\nweight: 2\n---\n\n## Scope\n\nNew text, see [[ran-coe]].\n");
+    site.write(
+        "content/eu/guideline.md",
+        "---\ntitle: Guideline v2\nweight: 2\n---\n\n## Scope\n\nNew text, see [[ran-coe]].\n",
+    );
     site.remove("content/chart/index.md");
     site.remove("content/chart/data.svg");
     let output = site.weft(&["build"]);
@@ -103,7 +127,10 @@ fn rebuilding_rewrites_only_changes_and_removes_stale_files() {
     assert!(!after.contains_key(std::path::Path::new("chart/index.html")));
     assert!(!after.contains_key(std::path::Path::new("chart/data.svg")));
     let unchanged = std::path::Path::new("logo.svg");
-    assert_eq!(before[unchanged], after[unchanged], "unchanged file keeps its mtime");
+    assert_eq!(
+        before[unchanged], after[unchanged],
+        "unchanged file keeps its mtime"
+    );
     assert!(site.out("eu/guideline/index.html").contains("Guideline v2"));
 }
 
@@ -121,36 +148,67 @@ fn assert_bad_input(name: &str, files: &[(&str, &[u8])]) {
     let text = stderr(&output, site.root());
     assert!(!text.contains("panicked"), "{text}");
     insta::assert_snapshot!(name, text);
-    assert_eq!(before, snapshot_tree(&site.public()), "{name} touched the old output");
+    assert_eq!(
+        before,
+        snapshot_tree(&site.public()),
+        "{name} touched the old output"
+    );
     let check = site.weft(&["check"]);
     assert_eq!(check.status.code(), Some(1), "check agrees for {name}");
 }
 
 #[test]
 fn malformed_yaml() {
-    assert_bad_input("malformed_yaml", &[("content/eu/bad.md", b"---\ntitle: [unclosed\nweight: 1\n---\nBody\n")]);
+    assert_bad_input(
+        "malformed_yaml",
+        &[(
+            "content/eu/bad.md",
+            b"---\ntitle: [unclosed\nweight: 1\n---\nBody\n",
+        )],
+    );
 }
 
 #[test]
 fn missing_closing_fence() {
-    assert_bad_input("missing_fence", &[("content/eu/bad.md", b"---\ntitle: Bad\n\nNo closing fence.\n")]);
+    assert_bad_input(
+        "missing_fence",
+        &[(
+            "content/eu/bad.md",
+            b"---\ntitle: Bad\n\nNo closing fence.\n",
+        )],
+    );
 }
 
 #[test]
 fn invalid_utf8() {
-    assert_bad_input("invalid_utf8", &[("content/eu/bad.md", b"---\ntitle: Bad\n---\n\nCaf\xe9 au lait\n")]);
+    assert_bad_input(
+        "invalid_utf8",
+        &[(
+            "content/eu/bad.md",
+            b"---\ntitle: Bad\n---\n\nCaf\xe9 au lait\n",
+        )],
+    );
 }
 
 #[test]
 fn unknown_front_matter_key() {
-    assert_bad_input("unknown_key", &[("content/eu/bad.md", b"---\ntitle: Bad\nwieght: 3\n---\n\nBody\n")]);
+    assert_bad_input(
+        "unknown_key",
+        &[(
+            "content/eu/bad.md",
+            b"---\ntitle: Bad\nwieght: 3\n---\n\nBody\n",
+        )],
+    );
 }
 
 #[test]
 fn two_files_with_one_url() {
     assert_bad_input(
         "duplicate_url",
-        &[("content/eu/other.md", b"---\ntitle: Other\nslug: ran-coe\n---\n\nBody\n")],
+        &[(
+            "content/eu/other.md",
+            b"---\ntitle: Other\nslug: ran-coe\n---\n\nBody\n",
+        )],
     );
 }
 
@@ -167,17 +225,32 @@ fn broken_links_of_every_form() {
 
 #[test]
 fn template_syntax_error() {
-    assert_bad_input("template_error", &[("templates/page.html", b"<p>\n{{ page.title }\n</p>\n")]);
+    assert_bad_input(
+        "template_error",
+        &[("templates/page.html", b"<p>\n{{ page.title }\n</p>\n")],
+    );
 }
 
 #[test]
 fn slug_that_climbs_out() {
-    assert_bad_input("slug_traversal", &[("content/eu/bad.md", b"---\ntitle: Bad\nslug: ../../x\n---\n\nBody\n")]);
+    assert_bad_input(
+        "slug_traversal",
+        &[(
+            "content/eu/bad.md",
+            b"---\ntitle: Bad\nslug: ../../x\n---\n\nBody\n",
+        )],
+    );
 }
 
 #[test]
 fn unknown_config_key() {
-    assert_bad_input("unknown_config_key", &[("weft.yaml", b"title: Test\nbase_ulr: https://example.org/\n")]);
+    assert_bad_input(
+        "unknown_config_key",
+        &[(
+            "weft.yaml",
+            b"title: Test\nbase_ulr: https://example.org/\n",
+        )],
+    );
 }
 
 #[test]
@@ -185,9 +258,18 @@ fn ambiguous_wiki_link() {
     assert_bad_input(
         "ambiguous_wiki_link",
         &[
-            ("content/gctf/_index.md", b"---\ntitle: GCTF\n---\n\nSee [[notes]].\n"),
-            ("content/gctf/notes.md", b"---\ntitle: GCTF notes\n---\n\nBody\n"),
-            ("content/eu/notes.md", b"---\ntitle: EU notes\n---\n\nBody\n"),
+            (
+                "content/gctf/_index.md",
+                b"---\ntitle: GCTF\n---\n\nSee [[notes]].\n",
+            ),
+            (
+                "content/gctf/notes.md",
+                b"---\ntitle: GCTF notes\n---\n\nBody\n",
+            ),
+            (
+                "content/eu/notes.md",
+                b"---\ntitle: EU notes\n---\n\nBody\n",
+            ),
         ],
     );
 }
@@ -196,14 +278,20 @@ fn ambiguous_wiki_link() {
 fn alias_colliding_with_a_page() {
     assert_bad_input(
         "alias_collision",
-        &[("content/eu/bad.md", b"---\ntitle: Bad\naliases: [/eu/ran-coe/, /old/bad/]\n---\n\nBody\n")],
+        &[(
+            "content/eu/bad.md",
+            b"---\ntitle: Bad\naliases: [/eu/ran-coe/, /old/bad/]\n---\n\nBody\n",
+        )],
     );
 }
 
 #[test]
 fn aliases_redirect() {
     let site = good_site();
-    site.write("content/eu/moved.md", "---\ntitle: Moved\naliases: [/old/moved/]\n---\n\nBody [[ran-coe]]\n");
+    site.write(
+        "content/eu/moved.md",
+        "---\ntitle: Moved\naliases: [/old/moved/]\n---\n\nBody [[ran-coe]]\n",
+    );
     assert!(site.weft(&["build"]).status.success());
     let redirect = site.out("old/moved/index.html");
     assert!(redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=/eu/moved/\">"));
@@ -214,7 +302,10 @@ fn aliases_redirect() {
 #[test]
 fn drafts_only_with_the_flag() {
     let site = good_site();
-    site.write("content/eu/draft.md", "---\ntitle: Draft\ndraft: true\n---\n\nBody\n");
+    site.write(
+        "content/eu/draft.md",
+        "---\ntitle: Draft\ndraft: true\n---\n\nBody\n",
+    );
     assert!(site.weft(&["build"]).status.success());
     assert!(!site.public().join("eu/draft/index.html").exists());
     assert!(site.weft(&["build", "--drafts"]).status.success());
@@ -225,7 +316,11 @@ fn drafts_only_with_the_flag() {
 fn refuses_to_clean_a_folder_it_did_not_write() {
     let site = good_site();
     site.write("elsewhere/precious.txt", "keep me");
-    let output = site.weft(&["build", "--output", &site.root().join("elsewhere").display().to_string()]);
+    let output = site.weft(&[
+        "build",
+        "--output",
+        &site.root().join("elsewhere").display().to_string(),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(site.root().join("elsewhere/precious.txt").exists());
 }
@@ -233,25 +328,41 @@ fn refuses_to_clean_a_folder_it_did_not_write() {
 #[test]
 fn usage_errors_exit_2() {
     let site = good_site();
-    assert_eq!(site.weft(&["build", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(
+        site.weft(&["build", "--no-such-flag"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn a_sub_path_base_url_prefixes_every_link() {
     let site = good_site();
-    assert!(site.weft(&["build", "--base-url", "https://example.org/docs/"]).status.success());
+    assert!(
+        site.weft(&["build", "--base-url", "https://example.org/docs/"])
+            .status
+            .success()
+    );
     let html = site.out("eu/guideline/index.html");
     assert!(html.contains("href=\"/docs/eu/ran-coe/#mission\""));
     assert!(html.contains("src=\"/docs/logo.svg\""));
     assert!(html.contains("href=\"/docs/weft.css\""));
-    assert!(site.out("sitemap.xml").contains("<loc>https://example.org/docs/eu/guideline/</loc>"));
+    assert!(
+        site.out("sitemap.xml")
+            .contains("<loc>https://example.org/docs/eu/guideline/</loc>")
+    );
 }
 
 #[test]
 fn raw_html_is_escaped_when_unsafe_html_is_off() {
     let site = good_site();
-    site.write("weft.yaml", &format!("{}unsafe_html: false\n", common::CONFIG));
-    site.write("content/eu/raw.md", &page("Raw", "<script>alert(1)</script> [[ran-coe]]"));
+    site.write(
+        "weft.yaml",
+        &format!("{}unsafe_html: false\n", common::CONFIG),
+    );
+    site.write(
+        "content/eu/raw.md",
+        &page("Raw", "<script>alert(1)</script> [[ran-coe]]"),
+    );
     assert!(site.weft(&["build"]).status.success());
     let html = site.out("eu/raw/index.html");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));

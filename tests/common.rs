@@ -1,6 +1,9 @@
 //! Shared helpers for the behaviour tests: fixture sites in temp dirs and the real binary.
 
-#![allow(dead_code, reason = "each test crate uses a different part of this module")]
+#![allow(
+    dead_code,
+    reason = "each test crate uses a different part of this module"
+)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -52,7 +55,8 @@ impl Site {
     }
 
     pub fn out(&self, path: &str) -> String {
-        std::fs::read_to_string(self.root().join("public").join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+        std::fs::read_to_string(self.root().join("public").join(path))
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
     pub fn public(&self) -> PathBuf {
@@ -73,7 +77,8 @@ pub fn weft_in(root: &Path, args: &[&str]) -> Output {
 
 /// stderr with the temp dir replaced by `[ROOT]` and timings by `[T]`.
 pub fn stderr(output: &Output, root: &Path) -> String {
-    let text = String::from_utf8_lossy(&output.stderr).replace(&root.display().to_string(), "[ROOT]");
+    let text =
+        String::from_utf8_lossy(&output.stderr).replace(&root.display().to_string(), "[ROOT]");
     text.lines()
         .map(|l| match l.find(" in ").filter(|_| l.ends_with(" ms")) {
             Some(i) => format!("{} in [T] ms", &l[..i]),
@@ -92,7 +97,13 @@ pub fn snapshot_tree(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::Syste
         .map(|e| {
             let meta = e.metadata().expect("metadata");
             let rel = e.path().strip_prefix(dir).expect("prefix").to_path_buf();
-            (rel, (std::fs::read(e.path()).expect("read"), meta.modified().expect("mtime")))
+            (
+                rel,
+                (
+                    std::fs::read(e.path()).expect("read"),
+                    meta.modified().expect("mtime"),
+                ),
+            )
         })
         .collect()
 }
