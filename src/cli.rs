@@ -1,10 +1,11 @@
 //! The command line: clap definitions and dispatch to the commands.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::{build, new};
+use crate::commands::{build, new, serve};
 
 /// weft: a static site generator for cross-linked documentation and knowledge bases.
 #[derive(Debug, Parser)]
@@ -29,6 +30,8 @@ enum Command {
     Build(BuildArgs),
     /// Run every validation of build and write nothing.
     Check(CheckArgs),
+    /// Build in memory, serve a live preview, rebuild and reload the browser on every change.
+    Serve(ServeArgs),
     /// Create a new site or page.
     #[command(subcommand)]
     New(NewCommand),
@@ -49,6 +52,22 @@ struct BuildArgs {
 
 #[derive(Debug, Args)]
 struct CheckArgs {
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// The port to listen on; the next free one is used when it is taken (0: any free port).
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on; anything but loopback shows the preview to other machines.
+    #[arg(long, short, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    bind: IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
@@ -78,7 +97,6 @@ pub fn run() -> u8 {
             return if err.use_stderr() { 2 } else { 0 };
         }
     };
-    let _ = cli.verbose;
     match cli.command {
         Command::Build(args) => {
             let options = build::BuildOptions {
@@ -86,7 +104,7 @@ pub fn run() -> u8 {
                 base_url: args.base_url,
                 drafts: args.drafts,
             };
-            build::run(&options, args.output.as_deref(), cli.quiet)
+            build::run(&options, args.output.as_deref(), cli.quiet, cli.verbose)
         }
         Command::Check(args) => {
             let options = build::BuildOptions {
@@ -96,6 +114,17 @@ pub fn run() -> u8 {
             };
             build::check(&options, cli.quiet)
         }
+        Command::Serve(args) => serve::run(serve::ServeOptions {
+            build: build::BuildOptions {
+                root: cli.root,
+                base_url: None,
+                drafts: args.drafts,
+            },
+            bind: args.bind,
+            port: args.port,
+            open: args.open,
+            quiet: cli.quiet,
+        }),
         Command::New(NewCommand::Site { dir }) => new::site(&dir),
         Command::New(NewCommand::Page { path }) => new::page(&cli.root, &path),
     }

@@ -29,6 +29,39 @@ pub struct BuildOptions {
     pub drafts: bool,
 }
 
+/// How long each stage took, for `--verbose`.
+#[derive(Debug, Default)]
+pub struct Timings {
+    last: Option<Instant>,
+    /// Stage name and duration, in order.
+    pub stages: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Timings {
+    fn start() -> Self {
+        Timings {
+            last: Some(Instant::now()),
+            stages: Vec::new(),
+        }
+    }
+
+    /// Records the time since the previous stage ended.
+    pub fn stage(&mut self, name: &'static str) {
+        let now = Instant::now();
+        if let Some(last) = self.last.replace(now) {
+            self.stages.push((name, now - last));
+        }
+    }
+
+    /// One line per stage, for stderr.
+    pub fn report(&self) -> String {
+        self.stages
+            .iter()
+            .map(|(name, d)| format!("  {name:<10} {:>8.1} ms\n", d.as_secs_f64() * 1000.0))
+            .collect()
+    }
+}
+
 /// A site built in memory, ready to be written.
 pub struct BuiltSite {
     /// Every output file by relative path.
@@ -37,11 +70,14 @@ pub struct BuiltSite {
     pub pages: usize,
     /// Sections built.
     pub sections: usize,
+    /// Time per stage.
+    pub timings: Timings,
 }
 
 /// Runs every stage; returns the site and the warnings, or every diagnostic if any is an error.
 pub fn build_site(options: &BuildOptions) -> (Option<BuiltSite>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
+    let mut timings = Timings::start();
     let mut config = match config::load(&options.root) {
         Ok(loaded) => loaded.config,
         Err(problems) => {
@@ -56,7 +92,9 @@ pub fn build_site(options: &BuildOptions) -> (Option<BuiltSite>, Diagnostics) {
     let theme = render::load_theme(&options.root, &config)
         .map_err(|p| problems.extend(p))
         .ok();
+    timings.stage("config");
     let found = discover::discover(&options.root, &mut problems);
+    timings.stage("discover");
     let site = site::build(
         found.markdown,
         found.content_assets,
@@ -64,6 +102,7 @@ pub fn build_site(options: &BuildOptions) -> (Option<BuiltSite>, Diagnostics) {
         options.drafts,
         &mut problems,
     );
+    timings.stage("parse");
 
     let mut statics: BTreeMap<String, Content> = BTreeMap::new();
     if let Some(theme) = &theme {
@@ -89,6 +128,7 @@ pub fn build_site(options: &BuildOptions) -> (Option<BuiltSite>, Diagnostics) {
     let taxonomies = taxonomy::collect(&site, &config);
     let page_terms = taxonomy::page_terms(&taxonomies, site.pages.len());
     let urls = Urls::new(&config.base_url);
+    timings.stage("links");
 
     let mut files = Files::new();
     if let Some(theme) = &theme {
@@ -102,7 +142,9 @@ pub fn build_site(options: &BuildOptions) -> (Option<BuiltSite>, Diagnostics) {
             theme,
         };
         files = render_all(&renderer, &mut problems);
+        timings.stage("render");
         generate::add_generated(&renderer, &mut files, &mut problems);
+        timings.stage("generate");
     }
     merge_statics(&mut files, statics, &mut problems);
     diagnostics.extend(problems);
@@ -118,6 +160,7 @@ pub fn build_site(options: &BuildOptions) -> (Option<BuiltSite>, Diagnostics) {
         files,
         pages: site.pages.len() - sections,
         sections,
+        timings,
     };
     (Some(built), diagnostics)
 }
@@ -191,7 +234,7 @@ pub fn report(diagnostics: Diagnostics, quiet: bool) {
 }
 
 /// `weft build`: builds and, if nothing failed, writes the site. Returns the exit code.
-pub fn run(options: &BuildOptions, output: Option<&Path>, quiet: bool) -> u8 {
+pub fn run(options: &BuildOptions, output: Option<&Path>, quiet: bool, verbose: bool) -> u8 {
     let started = Instant::now();
     let out = output.map_or_else(|| options.root.join("public"), Path::to_path_buf);
     if let Err(problem) = guard_output(&options.root, &out) {
@@ -200,11 +243,16 @@ pub fn run(options: &BuildOptions, output: Option<&Path>, quiet: bool) -> u8 {
     }
     let (built, diagnostics) = build_site(options);
     report(diagnostics, quiet);
-    let Some(built) = built else {
+    let Some(mut built) = built else {
         eprintln!("error: build failed; {} was left as it was", out.display());
         return 1;
     };
-    match output::write(&out, &built.files) {
+    let written = output::write(&out, &built.files);
+    built.timings.stage("write");
+    if verbose {
+        eprint!("{}", built.timings.report());
+    }
+    match written {
         Ok(stats) => {
             if !quiet {
                 eprintln!(
