@@ -21,4 +21,5 @@ pub mod site;
 pub mod source;
 pub mod taxonomy;
 pub mod theme;
+pub mod watch;
 mod yaml;

@@ -1,0 +1,259 @@
+//! `weft serve`: builds the site in memory, serves the latest good build, and on every change
+//! reruns the pipeline, swaps the result in whole and tells the browser what changed.
+//! Watching and comparing builds live in [`crate::watch`], the HTTP side in `serve/http.rs`,
+//! the browser side in `serve/livereload.js`.
+
+mod http;
+
+use std::io;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use arc_swap::ArcSwap;
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::commands::build::{self, BuildOptions};
+use crate::config::CONFIG_FILE;
+use crate::diag::Diagnostics;
+use crate::output::Files;
+use crate::watch::{self, Change, ChangeKind, SiteWatcher};
+
+/// Past this many changed files, the browser is told that anything may have changed.
+const MAX_CHANGED: usize = 500;
+/// How many ports after `--port` to try when it is in use.
+const PORT_TRIES: u16 = 20;
+
+/// What to serve and where.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site and how to build it; `base_url` is replaced by the server's address.
+    pub build: BuildOptions,
+    /// The address to listen on.
+    pub bind: IpAddr,
+    /// The first port to try; 0 lets the system choose.
+    pub port: u16,
+    /// Open the site in the default browser.
+    pub open: bool,
+    /// Print errors only.
+    pub quiet: bool,
+}
+
+/// What the server hands out: swapped whole after each build, never half-built.
+struct Preview {
+    /// The latest build that succeeded.
+    files: Arc<Files>,
+    /// Counts the builds whose output changed; the browser compares it with its page's.
+    generation: u64,
+    /// The plain diagnostics of the latest build, when it failed.
+    error: Option<String>,
+}
+
+struct Shared {
+    root: PathBuf,
+    preview: ArcSwap<Preview>,
+    /// Notices for the browsers, as JSON (see [`notice`]).
+    notices: broadcast::Sender<String>,
+}
+
+/// `weft serve`: serves until interrupted. Returns the exit code when it cannot start.
+pub fn run(options: ServeOptions) -> u8 {
+    let root = match options.build.root.canonicalize() {
+        Ok(root) if root.join(CONFIG_FILE).is_file() => root,
+        _ => {
+            let shown = options.build.root.display();
+            eprintln!("error: no {CONFIG_FILE} in {shown}: not a weft site (see --root)");
+            return 2;
+        }
+    };
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: {} is not a loopback address: other machines can see the preview",
+            options.bind
+        );
+    }
+    let listener = match bind(options.bind, options.port) {
+        Ok(listener) => listener,
+        Err(err) => {
+            eprintln!(
+                "error: cannot listen on {}:{}: {err}",
+                options.bind, options.port
+            );
+            return 1;
+        }
+    };
+    let Ok(address) = listener.local_addr() else {
+        return 1;
+    };
+    if options.port != 0 && address.port() != options.port {
+        eprintln!("port {} is in use; using {}", options.port, address.port());
+    }
+    let url = format!("http://{address}/");
+    let build = BuildOptions {
+        root: root.clone(),
+        base_url: Some(url.clone()),
+        ..options.build
+    };
+    let empty = Preview {
+        files: Arc::default(),
+        generation: 0,
+        error: None,
+    };
+    let (first, _) = rebuild(&empty, &[], &build, options.quiet);
+    let (notices, _) = broadcast::channel(16);
+    let shared = Arc::new(Shared {
+        root: root.clone(),
+        preview: ArcSwap::from_pointee(first),
+        notices,
+    });
+    let watcher = match SiteWatcher::new(&root) {
+        Ok(watcher) => watcher,
+        Err(err) => {
+            eprintln!("error: cannot watch {}: {err}", root.display());
+            return 1;
+        }
+    };
+    let rebuilder = Arc::clone(&shared);
+    std::thread::spawn(move || watch_and_rebuild(watcher, &rebuilder, &build, options.quiet));
+    eprintln!("serving {} at {url} (Ctrl-C to stop)", root.display());
+    if options.open {
+        if let Err(err) = opener::open(&url) {
+            eprintln!("warning: cannot open a browser: {err}");
+        }
+    }
+    match serve(listener, shared) {
+        Ok(()) => 0,
+        Err(err) => {
+            eprintln!("error: the server stopped: {err}");
+            1
+        }
+    }
+}
+
+/// Listens on `port`, or on the next free one when it is in use.
+fn bind(ip: IpAddr, port: u16) -> io::Result<TcpListener> {
+    let last = if port == 0 {
+        0
+    } else {
+        port.saturating_add(PORT_TRIES)
+    };
+    let mut in_use = io::Error::from(io::ErrorKind::AddrInUse);
+    for candidate in port..=last {
+        match TcpListener::bind(SocketAddr::new(ip, candidate)) {
+            Ok(listener) => return Ok(listener),
+            Err(err) if err.kind() == io::ErrorKind::AddrInUse => in_use = err,
+            Err(err) => return Err(err),
+        }
+    }
+    Err(in_use)
+}
+
+/// Runs the HTTP server on `listener` until the process ends.
+fn serve(listener: TcpListener, shared: Arc<Shared>) -> io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        axum::serve(listener, http::router(shared)).await
+    })
+}
+
+/// Waits for changes, rebuilds, swaps the preview and tells the browsers.
+fn watch_and_rebuild(mut watcher: SiteWatcher, shared: &Shared, build: &BuildOptions, quiet: bool) {
+    while let Some(changes) = watcher.next_changes() {
+        let current = shared.preview.load_full();
+        let (next, changed) = rebuild(&current, &changes, build, quiet);
+        if next.generation == current.generation && next.error == current.error {
+            continue;
+        }
+        let message = notice(&next, Some(&changed));
+        shared.preview.store(Arc::new(next));
+        let _ = shared.notices.send(message);
+    }
+}
+
+/// The preview after `changes`, and the output files that changed. Files copied as is are
+/// read on request, so when only they changed nothing is rebuilt; anything else reruns the
+/// whole pipeline. A failed build keeps the last good files and carries the diagnostics.
+fn rebuild(
+    current: &Preview,
+    changes: &[Change],
+    build: &BuildOptions,
+    quiet: bool,
+) -> (Preview, Vec<String>) {
+    let started = Instant::now();
+    let copied_only = !changes.is_empty()
+        && changes.iter().all(|change| {
+            change.kind == ChangeKind::Static
+                && change.path.is_file()
+                && !watch::copies_of(&current.files, std::slice::from_ref(change)).is_empty()
+        });
+    if copied_only {
+        let changed = watch::copies_of(&current.files, changes);
+        if !quiet {
+            eprintln!("changed: {}", changed.join(", "));
+        }
+        let next = Preview {
+            files: Arc::clone(&current.files),
+            generation: current.generation + 1,
+            error: current.error.clone(),
+        };
+        return (next, changed);
+    }
+    let (built, diagnostics) = build::build_site(build);
+    let elapsed = started.elapsed().as_millis();
+    let Some(site) = built else {
+        let items = Diagnostics::sorted(diagnostics);
+        let render = |color| {
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.extend(items.iter().cloned());
+            diagnostics.render(color)
+        };
+        eprint!("{}", render(build::use_color()));
+        eprintln!("error: the build failed in {elapsed} ms; still serving the last good build");
+        let next = Preview {
+            files: Arc::clone(&current.files),
+            generation: current.generation,
+            error: Some(render(false)),
+        };
+        return (next, Vec::new());
+    };
+    build::report(diagnostics, quiet);
+    let changed = watch::changed_outputs(&current.files, &site.files, changes);
+    if !quiet {
+        let (pages, sections) = (site.pages, site.sections);
+        match current.generation {
+            0 => eprintln!("built {pages} pages and {sections} sections in {elapsed} ms"),
+            _ => eprintln!(
+                "rebuilt {pages} pages and {sections} sections in {elapsed} ms: {} files changed",
+                changed.len()
+            ),
+        }
+    }
+    let next = Preview {
+        files: Arc::new(site.files),
+        generation: current.generation + u64::from(!changed.is_empty()),
+        error: None,
+    };
+    (next, changed)
+}
+
+/// What the browser is told, as JSON: `changed` is null when anything may have changed.
+fn notice(preview: &Preview, changed: Option<&[String]>) -> String {
+    #[derive(Serialize)]
+    struct Notice<'a> {
+        generation: u64,
+        error: Option<&'a str>,
+        changed: Option<&'a [String]>,
+    }
+    let notice = Notice {
+        generation: preview.generation,
+        error: preview.error.as_deref(),
+        changed: changed.filter(|c| c.len() <= MAX_CHANGED),
+    };
+    serde_json::to_string(&notice).expect("a notice is plain data")
+}

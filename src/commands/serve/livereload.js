@@ -1,0 +1,111 @@
+// weft serve: live reload. Injected into every HTML page only while serving.
+// The server sends, over Server-Sent Events, {generation, error, changed}: `changed` lists the
+// output files that differ from the previous build (null: anything may have changed).
+(() => {
+  "use strict";
+  const me = document.currentScript;
+  const file = me.dataset.file;
+  let generation = Number(me.dataset.generation);
+  const scrollKey = "weft-scroll:" + location.pathname;
+
+  // The output file a same-origin URL path is served from: `/eu/` → `eu/index.html`.
+  const fileOf = (pathname) => {
+    let path = decodeURIComponent(pathname).replace(/^\/+/, "");
+    if (path === "" || path.endsWith("/")) path += "index.html";
+    return path;
+  };
+  const sameOrigin = (url) => {
+    const parsed = new URL(url, location.href);
+    return parsed.origin === location.origin ? parsed : null;
+  };
+
+  const saved = sessionStorage.getItem(scrollKey);
+  if (saved !== null) {
+    sessionStorage.removeItem(scrollKey);
+    const [x, y] = saved.split(",").map(Number);
+    const restore = () => window.scrollTo(x, y);
+    restore();
+    window.addEventListener("load", restore, { once: true });
+  }
+
+  const reload = () => {
+    sessionStorage.setItem(scrollKey, window.scrollX + "," + window.scrollY);
+    location.reload();
+  };
+
+  // Everything this page is made of, other than stylesheets, as output files: the file
+  // served (maybe 404.html) and the one its URL names, which may appear later.
+  const dependencies = () => {
+    const files = new Set([file, fileOf(location.pathname), fileOf(location.pathname + "/")]);
+    const selector = "script[src], img[src], source[src], video[src], audio[src], iframe[src], " +
+      "link[rel~=icon][href], link[rel=preload][href], link[rel=modulepreload][href]";
+    for (const el of document.querySelectorAll(selector)) {
+      const url = sameOrigin(el.src || el.href);
+      if (url) files.add(fileOf(url.pathname));
+    }
+    return files;
+  };
+
+  const swapStylesheets = (changed) => {
+    const links = [...document.querySelectorAll("link[rel=stylesheet][href]")]
+      .filter((link) => sameOrigin(link.href));
+    const matching = links.filter((link) => changed.has(fileOf(sameOrigin(link.href).pathname)));
+    // A stylesheet @imported by another one changed: refresh them all.
+    for (const link of matching.length ? matching : links) {
+      const url = sameOrigin(link.href);
+      url.searchParams.set("weft", String(generation));
+      const next = link.cloneNode();
+      next.href = url.href;
+      next.addEventListener("load", () => link.remove(), { once: true });
+      next.addEventListener("error", () => link.remove(), { once: true });
+      link.after(next);
+    }
+  };
+
+  let overlay = null;
+  const showError = (text) => {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "weft-error-overlay";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText =
+        "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:1.5rem;" +
+        "background:rgba(20,20,20,.94);color:#f4f4f4;font:14px/1.45 ui-monospace,monospace";
+      const title = document.createElement("p");
+      title.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#ff8f8f";
+      title.textContent = "weft: the site has errors; showing the last good build";
+      const close = document.createElement("button");
+      close.type = "button";
+      close.textContent = "Hide";
+      close.style.cssText = "float:right;font:inherit";
+      close.addEventListener("click", () => { overlay.hidden = true; });
+      const pre = document.createElement("pre");
+      pre.style.cssText = "margin:0;white-space:pre-wrap";
+      overlay.append(close, title, pre);
+    }
+    overlay.querySelector("pre").textContent = text;
+    overlay.hidden = false;
+    if (!overlay.isConnected) document.body.append(overlay);
+  };
+  const hideError = () => {
+    if (overlay) overlay.remove();
+    overlay = null;
+  };
+
+  const update = (message) => {
+    if (message.error) showError(message.error);
+    else hideError();
+    if (message.generation === generation) return;
+    const missed = message.generation !== generation + 1 || !message.changed;
+    generation = message.generation;
+    if (missed) return reload();
+    const changed = new Set(message.changed);
+    const deps = dependencies();
+    if ([...changed].some((path) => deps.has(path))) return reload();
+    const css = new Set([...changed].filter((path) => path.endsWith(".css")));
+    if (css.size) swapStylesheets(css);
+  };
+
+  const events = new EventSource("/__weft/events");
+  events.onmessage = (event) => update(JSON.parse(event.data));
+})();

@@ -1,0 +1,422 @@
+//! `weft serve` end to end: the real binary on a small site in a temp dir, on a free port,
+//! with plain HTTP requests. Changes are awaited by polling against a deadline.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+const DEADLINE: Duration = Duration::from_secs(15);
+
+/// A small site: a home page, a section with a linked page and an unlinked one, a stylesheet.
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = [
+        ("weft.yaml", "title: \"Serve fixture\"\n"),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\nWelcome. Read the [guide](guide/_index.md).\n",
+        ),
+        (
+            "content/guide/_index.md",
+            "---\ntitle: Guide\n---\nStart with [install](install.md).\n",
+        ),
+        (
+            "content/guide/install.md",
+            "---\ntitle: Install\n---\nOriginal install text.\n",
+        ),
+        (
+            "content/guide/orphan.md",
+            "---\ntitle: Orphan\n---\nNobody links here.\n",
+        ),
+        ("static/site.css", "body { color: black; }\n"),
+    ];
+    for (path, text) in files {
+        write(dir.path(), path, text);
+    }
+    dir
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// A running `weft serve`, killed when dropped.
+struct Server {
+    child: Child,
+    address: String,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        Server::on_port(root, 0)
+    }
+
+    fn on_port(root: &Path, port: u16) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
+            .args(["serve", "--port", &port.to_string(), "--root"])
+            .arg(root)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start weft serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let log = Arc::new(Mutex::new(String::new()));
+        let (found, address) = mpsc::channel();
+        let shared = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split(" at http://").nth(1) {
+                    let _ = found.send(rest.split('/').next().unwrap_or_default().to_string());
+                }
+                let mut log = shared.lock().expect("log");
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let address = address
+            .recv_timeout(DEADLINE)
+            .unwrap_or_else(|_| panic!("weft serve did not start:\n{}", log.lock().expect("log")));
+        Server {
+            child,
+            address,
+            log,
+        }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        request(&self.address, path)
+    }
+
+    fn status(&self) -> String {
+        self.get("/__weft/status").body
+    }
+
+    /// Polls `path` until `check` accepts the reply; panics with the server's log at the deadline.
+    fn wait_for(&self, what: &str, path: &str, check: impl Fn(&Reply) -> bool) -> Reply {
+        let started = Instant::now();
+        loop {
+            let reply = self.get(path);
+            if check(&reply) {
+                return reply;
+            }
+            if started.elapsed() > DEADLINE {
+                panic!(
+                    "timed out waiting for {what}; last reply to {path}: {} {}\nserver log:\n{}",
+                    reply.status,
+                    reply.body,
+                    self.log.lock().expect("log")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+/// One HTTP/1.1 request with the path sent exactly as given.
+fn request(address: &str, path: &str) -> Reply {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let text = String::from_utf8_lossy(&raw);
+    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = headers
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Reply {
+        status,
+        headers: headers.to_lowercase(),
+        body: body.to_string(),
+    }
+}
+
+#[test]
+fn serves_pages_with_the_reload_script() {
+    let site = site();
+    let server = Server::start(site.path());
+    let page = server.get("/guide/install/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Original install text."));
+    assert!(
+        page.headers
+            .contains("content-type: text/html; charset=utf-8")
+    );
+    let script = page
+        .body
+        .find("<script src=\"/__weft/livereload.js\"")
+        .expect("reload script injected");
+    assert!(script < page.body.rfind("</body>").expect("</body>"));
+
+    let js = server.get("/__weft/livereload.js");
+    assert_eq!(js.status, 200);
+    assert!(js.body.contains("EventSource"));
+    let css = server.get("/site.css");
+    assert_eq!(css.status, 200);
+    assert_eq!(css.body, "body { color: black; }\n");
+
+    let folder = server.get("/guide");
+    assert_eq!(folder.status, 301);
+    assert!(
+        folder.headers.contains("location: /guide/\r\n"),
+        "{folder:?}"
+    );
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("/__weft/livereload.js"));
+    assert!(server.status().contains("\"error\":null"));
+}
+
+#[test]
+fn refuses_requests_that_leave_the_site() {
+    let site = site();
+    let server = Server::start(site.path());
+    for path in [
+        "/../weft.yaml",
+        "/guide/../../weft.yaml",
+        "/%2e%2e/weft.yaml",
+        "/%2E%2E/%2e%2e/weft.yaml",
+        "/.%2e/weft.yaml",
+        "/guide%2f..%2f..%2fweft.yaml",
+        "/guide/..%2f..%2fweft.yaml",
+        "/..%5cweft.yaml",
+        "/..\\weft.yaml",
+        "/static/site.css",
+        "/content/guide/install.md",
+        "/weft.yaml",
+    ] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 404, "{path}: {reply:?}");
+        assert!(!reply.body.contains("Serve fixture\"\n"), "{path}");
+    }
+}
+
+#[test]
+fn editing_a_page_changes_what_is_served() {
+    let site = site();
+    let server = Server::start(site.path());
+    assert!(server.get("/guide/install/").body.contains("Original"));
+    write(
+        site.path(),
+        "content/guide/install.md",
+        "---\ntitle: Install\n---\nEdited install text.\n",
+    );
+    server.wait_for("the edit", "/guide/install/", |r| {
+        r.body.contains("Edited install text.")
+    });
+    assert!(server.status().contains("\"generation\":2"));
+}
+
+#[test]
+fn broken_front_matter_keeps_the_last_good_page_and_shows_the_error() {
+    let site = site();
+    let server = Server::start(site.path());
+    write(
+        site.path(),
+        "content/guide/install.md",
+        "---\ntitle: [Install\n---\nBroken text.\n",
+    );
+    let status = server.wait_for("the error", "/__weft/status", |r| {
+        r.body.contains("content/guide/install.md:")
+    });
+    assert!(
+        status.body.contains("error[invalid-yaml]"),
+        "{}",
+        status.body
+    );
+    assert!(!status.body.contains('\u{1b}'), "plain, without colour");
+    let page = server.get("/guide/install/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Original install text."));
+
+    write(
+        site.path(),
+        "content/guide/install.md",
+        "---\ntitle: Install\n---\nFixed text.\n",
+    );
+    server.wait_for("the fix", "/guide/install/", |r| {
+        r.body.contains("Fixed text.")
+    });
+    assert!(server.status().contains("\"error\":null"));
+}
+
+#[test]
+fn a_deleted_page_is_gone_and_links_to_it_become_errors() {
+    let site = site();
+    let server = Server::start(site.path());
+    assert_eq!(server.get("/guide/orphan/").status, 200);
+    std::fs::remove_file(site.path().join("content/guide/orphan.md")).expect("rm");
+    let gone = server.wait_for("the page to go", "/guide/orphan/", |r| r.status == 404);
+    assert!(gone.body.contains("/__weft/livereload.js"));
+
+    std::fs::remove_file(site.path().join("content/guide/install.md")).expect("rm");
+    let status = server.wait_for("the broken link", "/__weft/status", |r| {
+        r.body.contains("broken-link")
+    });
+    assert!(
+        status.body.contains("content/guide/_index.md:4"),
+        "{}",
+        status.body
+    );
+    assert_eq!(server.get("/guide/install/").status, 200, "last good build");
+}
+
+#[test]
+fn survives_editor_save_patterns() {
+    let site = site();
+    let server = Server::start(site.path());
+    let root = site.path();
+    let page = root.join("content/guide/install.md");
+    let backup = root.join("content/guide/install.md~");
+
+    // vim: probe with 4913, keep a swap file, rename the file to a backup, write anew.
+    write(root, "content/guide/.install.md.swp", "swap");
+    write(root, "content/guide/4913", "");
+    std::fs::remove_file(root.join("content/guide/4913")).expect("rm 4913");
+    std::fs::rename(&page, &backup).expect("rename to backup");
+    write(
+        root,
+        "content/guide/install.md",
+        "---\ntitle: Install\n---\nVim text.\n",
+    );
+    std::fs::remove_file(&backup).expect("rm backup");
+    server.wait_for("vim's save", "/guide/install/", |r| {
+        r.body.contains("Vim text.")
+    });
+
+    // JetBrains: write a temp file, move the original away, rename the temp file over it.
+    let tmp = root.join("content/guide/install.md___jb_tmp___");
+    let old = root.join("content/guide/install.md___jb_old___");
+    std::fs::write(&tmp, "---\ntitle: Install\n---\nJetBrains text.\n").expect("write");
+    std::fs::rename(&page, &old).expect("move away");
+    std::fs::rename(&tmp, &page).expect("rename over");
+    std::fs::remove_file(&old).expect("rm old");
+    server.wait_for("JetBrains' save", "/guide/install/", |r| {
+        r.body.contains("JetBrains text.")
+    });
+
+    // A burst of saves ends with the last one served.
+    for i in 0..10 {
+        write(
+            root,
+            "content/guide/install.md",
+            &format!("---\ntitle: Install\n---\nSave {i}.\n"),
+        );
+    }
+    server.wait_for("the last save", "/guide/install/", |r| {
+        r.body.contains("Save 9.")
+    });
+    assert!(
+        server.status().contains("\"error\":null"),
+        "{}",
+        server.status()
+    );
+    assert_eq!(server.get("/guide/4913").status, 404);
+    assert_eq!(server.get("/guide/.install.md.swp").status, 404);
+}
+
+#[test]
+fn a_stylesheet_change_is_announced_over_server_sent_events() {
+    let site = site();
+    let server = Server::start(site.path());
+    let mut events = TcpStream::connect(&server.address).expect("connect");
+    write!(
+        events,
+        "GET /__weft/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .expect("send");
+    events
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .expect("timeout");
+    let mut reader = BufReader::new(events);
+    let mut data = Vec::new();
+    let mut next_data = |data: &mut Vec<String>| {
+        let started = Instant::now();
+        while started.elapsed() < DEADLINE {
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_ok() {
+                if let Some(json) = line.trim().strip_prefix("data:") {
+                    data.push(json.trim().to_string());
+                    return;
+                }
+            }
+        }
+        panic!("no event; got {data:?}");
+    };
+    next_data(&mut data);
+    assert!(data[0].contains("\"generation\":1"), "{data:?}");
+    write(site.path(), "static/site.css", "body { color: red; }\n");
+    next_data(&mut data);
+    assert_eq!(
+        data[1],
+        r#"{"generation":2,"error":null,"changed":["site.css"]}"#
+    );
+    assert_eq!(server.get("/site.css").body, "body { color: red; }\n");
+}
+
+#[test]
+fn a_port_in_use_gives_the_next_free_port() {
+    let site = site();
+    let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    let server = Server::on_port(site.path(), port);
+    assert_ne!(server.address, format!("127.0.0.1:{port}"));
+    assert!(
+        server
+            .log
+            .lock()
+            .expect("log")
+            .contains(&format!("port {port} is in use"))
+    );
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn a_site_with_errors_at_start_is_served_once_fixed() {
+    let site = site();
+    write(
+        site.path(),
+        "content/guide/install.md",
+        "---\ntitle: [\n---\n",
+    );
+    let server = Server::start(site.path());
+    assert_eq!(server.get("/guide/install/").status, 404);
+    assert!(server.status().contains("invalid-yaml"));
+    write(
+        site.path(),
+        "content/guide/install.md",
+        "---\ntitle: Install\n---\nNow fine.\n",
+    );
+    server.wait_for("the first good build", "/guide/install/", |r| {
+        r.body.contains("Now fine.")
+    });
+}
