@@ -181,3 +181,35 @@ mod tests {
         assert!(!is_ignored_name("ran-coe.md"));
     }
 }
+
+/// A fingerprint of every input of a build: the names, sizes and modification times of the
+/// config and of every file under `content/`, `static/`, `templates/` and `themes/`, plus
+/// `salt` (the weft binary and the build options). Reads metadata only.
+pub fn fingerprint(root: &Path, salt: &str) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(salt.as_bytes());
+    let stamp = |hasher: &mut xxhash_rust::xxh3::Xxh3, path: &Path| {
+        let meta = std::fs::metadata(path).ok();
+        let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
+        let mtime = meta
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        hasher.update(path.as_os_str().as_encoded_bytes());
+        hasher.update(&size.to_le_bytes());
+        hasher.update(&mtime.to_le_bytes());
+    };
+    stamp(&mut hasher, &root.join(crate::config::CONFIG_FILE));
+    for folder in ["content", "static", "templates", "themes"] {
+        for entry in WalkDir::new(root.join(folder))
+            .follow_links(false)
+            .sort_by_file_name()
+        {
+            match entry {
+                Ok(entry) => stamp(&mut hasher, entry.path()),
+                Err(_) => hasher.update(b"unreadable"),
+            }
+        }
+    }
+    format!("{:016x}", hasher.digest())
+}

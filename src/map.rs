@@ -2,7 +2,6 @@
 //! top-level section, each node a link, so that it needs no JavaScript.
 
 use std::collections::BTreeMap;
-use std::f64::consts::TAU;
 use std::fmt::Write as _;
 
 use pulldown_cmark_escape::escape_html;
@@ -38,73 +37,123 @@ pub struct MapGroup {
     pub pages: Vec<(String, String)>,
 }
 
-const NODE_GAP: f64 = 34.0;
-const MIN_RADIUS: f64 = 60.0;
-const LABEL_CHARS: usize = 26;
+/// Nodes above which labels are left to tooltips and the list under the map.
+const LABELS_UP_TO: usize = 80;
+const LABEL_CHARS: usize = 28;
+const WIDTH: f64 = 1000.0;
+const MARGIN: f64 = 24.0;
 
-/// The top-level section a page belongs to (the home page is its own group).
+/// The top-level section a page belongs to (the home page and pages at the top are one group).
 fn group_of(site: &Site, id: PageId) -> PageId {
-    let ancestors = site.ancestors(id);
-    match ancestors.get(1) {
-        Some(&top) => top,
-        None if id == site.home || site.page(id).parent != Some(site.home) => site.home,
-        None if site.page(id).kind == crate::site::PageKind::Section => id,
-        None => site.home,
+    let mut current = id;
+    while let Some(parent) = site.page(current).parent {
+        if parent == site.home {
+            return if site.page(current).kind == crate::site::PageKind::Section {
+                current
+            } else {
+                site.home
+            };
+        }
+        current = parent;
+    }
+    site.home
+}
+
+/// Places the pages with ForceAtlas2 (the `fa2` crate): links pull pages together, every page
+/// is tied to its section, and all repel, so sections form clusters. Deterministic: the
+/// start is a fixed circle per section and the layout runs single-threaded.
+fn layout(site: &Site, graph: &LinkGraph, group: &[usize], groups: usize) -> Vec<(f64, f64)> {
+    let n = site.pages.len();
+    let mut data = fa2::FA2Data::<f64>::with_capacity(n, graph.edges.len() + n);
+    let mut seen_in_group = vec![0usize; groups];
+    let mut size_of_group = vec![0usize; groups];
+    for &g in group {
+        size_of_group[g] += 1;
+    }
+    for (i, &g) in group.iter().enumerate() {
+        let centre = std::f64::consts::TAU * g as f64 / groups.max(1) as f64;
+        let k = seen_in_group[g];
+        seen_in_group[g] += 1;
+        let spread = std::f64::consts::TAU * k as f64 / size_of_group[g].max(1) as f64;
+        let (r, small) = (100.0, 10.0 + (i % 7) as f64);
+        data.add_node_with_position(
+            r * centre.cos() + small * spread.cos(),
+            r * centre.sin() + small * spread.sin(),
+        );
+    }
+    for edge in &graph.edges {
+        data.add_edge(edge.from.0 as usize, edge.to.0 as usize);
+    }
+    for id in site.ids() {
+        if let Some(parent) = site.page(id).parent {
+            data.add_edge_with_weight(id.0 as usize, parent.0 as usize, 3.0);
+        }
+    }
+    let settings = fa2::FA2Settings::<f64>::from_graph_order(n).parallel(false);
+    let iterations = if n <= 1000 {
+        400
+    } else {
+        (400_000 / n).max(20)
+    };
+    let mut runner = settings.build(data);
+    runner.run(iterations);
+    let positions: Vec<(f64, f64)> = runner.data().positions().collect();
+    if positions
+        .iter()
+        .all(|(x, y)| x.is_finite() && y.is_finite())
+    {
+        positions
+    } else {
+        (0..n)
+            .map(|i| ((i % 40) as f64 * 10.0, (i / 40) as f64 * 10.0))
+            .collect()
     }
 }
 
 /// Lays out and draws the whole site.
 pub fn draw(site: &Site, graph: &LinkGraph, urls: &Urls) -> MapDrawing {
-    let mut groups: BTreeMap<PageId, Vec<PageId>> = BTreeMap::new();
-    for id in site.ids() {
-        groups.entry(group_of(site, id)).or_default().push(id);
-    }
-    // Home first, then sections in their navigation order.
-    let order: Vec<PageId> = std::iter::once(site.home)
+    // Groups: the home page's group first, then the top-level sections in navigation order.
+    let heads: Vec<PageId> = std::iter::once(site.home)
         .chain(site.page(site.home).subsections.iter().copied())
-        .filter(|g| groups.contains_key(g))
         .collect();
-    let radii: Vec<f64> = order
+    let group_index: BTreeMap<PageId, usize> =
+        heads.iter().enumerate().map(|(i, &h)| (h, i)).collect();
+    let group: Vec<usize> = site
+        .ids()
+        .map(|id| group_index[&group_of(site, id)])
+        .collect();
+    let raw = layout(site, graph, &group, heads.len());
+
+    let (min_x, max_x, min_y, max_y) = raw.iter().fold(
+        (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+        |(a, b, c, d), &(x, y)| (a.min(x), b.max(x), c.min(y), d.max(y)),
+    );
+    let span = (max_x - min_x).max(max_y - min_y).max(1.0);
+    let labels = site.pages.len() <= LABELS_UP_TO;
+    let pad = if labels {
+        8.0 * LABEL_CHARS as f64 / 2.0
+    } else {
+        MARGIN
+    };
+    let scale = (WIDTH - 2.0 * pad) / span;
+    let height = ((max_y - min_y) * scale + 2.0 * MARGIN + 20.0).max(200.0);
+    let position: Vec<(f64, f64)> = raw
         .iter()
-        .map(|g| (groups[g].len() as f64 * NODE_GAP / TAU).max(MIN_RADIUS))
+        .map(|&(x, y)| {
+            (
+                pad + (x - min_x) * scale,
+                MARGIN + 14.0 + (y - min_y) * scale,
+            )
+        })
         .collect();
-    let columns = (order.len() as f64).sqrt().ceil().max(1.0) as usize;
-    let cell = radii.iter().copied().fold(MIN_RADIUS, f64::max) * 2.0 + 2.0 * label_width();
-    let mut position = vec![(0.0, 0.0); site.pages.len()];
-    let mut anchor_end = vec![false; site.pages.len()];
-    let mut centres = Vec::new();
-    for (g, group) in order.iter().enumerate() {
-        let cx = cell * (g % columns) as f64 + cell / 2.0;
-        let cy = cell * (g / columns) as f64 + cell / 2.0;
-        centres.push((cx, cy));
-        let members = &groups[group];
-        for (i, &id) in members.iter().enumerate() {
-            if members.len() == 1 || id == *group {
-                position[id.0 as usize] = (cx, cy);
-                continue;
-            }
-            let others = members.len() - usize::from(members.contains(group));
-            let k = members
-                .iter()
-                .filter(|&&m| m != *group)
-                .position(|&m| m == id)
-                .unwrap_or(i);
-            let angle = TAU * k as f64 / others as f64 - TAU / 4.0;
-            position[id.0 as usize] = (cx + radii[g] * angle.cos(), cy + radii[g] * angle.sin());
-            anchor_end[id.0 as usize] = angle.cos() < -0.01;
-        }
-    }
-    let rows = order.len().div_ceil(columns);
-    let (width, height) = (cell * columns as f64, cell * rows as f64);
 
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"site-map\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-labelledby=\"map-title\"><title id=\"map-title\">Map of {} pages and their links</title>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"site-map\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" role=\"img\" aria-labelledby=\"map-title\"><title id=\"map-title\">Map of {} pages and the links between them</title>",
         site.pages.len()
     );
     svg.push_str("<g class=\"edges\">");
-    let mut edge_count = 0;
     for edge in &graph.edges {
         let (x1, y1) = position[edge.from.0 as usize];
         let (x2, y2) = position[edge.to.0 as usize];
@@ -116,55 +165,46 @@ pub fn draw(site: &Site, graph: &LinkGraph, urls: &Urls) -> MapDrawing {
             svg,
             "<line class=\"{class}\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\"/>"
         );
-        edge_count += 1;
     }
     svg.push_str("</g>");
     let mut legend = Vec::new();
-    for (g, group) in order.iter().enumerate() {
+    for (g, head) in heads.iter().enumerate() {
+        let members: Vec<PageId> = site.ids().filter(|id| group[id.0 as usize] == g).collect();
+        if members.is_empty() {
+            continue;
+        }
         let class = format!("g{}", g % 8);
         let _ = write!(svg, "<g class=\"group {class}\">");
-        let (cx, cy) = centres[g];
-        let _ = write!(
-            svg,
-            "<circle class=\"halo\" cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"{:.1}\"/>",
-            radii[g] + 14.0
-        );
         let mut pages = Vec::new();
-        for &id in &groups[group] {
+        for &id in &members {
             let page = site.page(id);
             let (x, y) = position[id.0 as usize];
             let url = urls.path(&page.url);
-            let label = shorten(&page.title);
-            let mut title = String::new();
-            let _ = escape_html(&mut title, &page.title);
-            let mut href = String::new();
-            let _ = escape_html(&mut href, &url);
-            let main = id == *group;
-            let (dx, anchor) = if main {
-                (0.0, "middle")
-            } else if anchor_end[id.0 as usize] {
-                (-10.0, "end")
-            } else {
-                (10.0, "start")
-            };
-            let dy = if main { -14.0 } else { 4.0 };
-            let mut text = String::new();
-            let _ = escape_html(&mut text, &label);
+            let hub = id == *head;
             let _ = write!(
                 svg,
-                "<a href=\"{href}\"><title>{title}</title><circle class=\"node{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{text}</text></a>",
-                if main { " section" } else { "" },
-                if main { 9 } else { 6 },
-                x + dx,
-                y + dy,
+                "<a href=\"{}\"><title>{}</title><circle class=\"node{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{}\"/>",
+                escaped(&url),
+                escaped(&page.title),
+                if hub { " section" } else { "" },
+                if hub { 8 } else { 5 },
             );
+            if labels || hub {
+                let _ = write!(
+                    svg,
+                    "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                    y - 10.0,
+                    escaped(&shorten(&page.title))
+                );
+            }
+            svg.push_str("</a>");
             pages.push((page.title.clone(), url));
         }
         svg.push_str("</g>");
-        let head = site.page(*group);
+        let head_page = site.page(*head);
         legend.push(MapGroup {
-            title: head.title.clone(),
-            url: urls.path(&head.url),
+            title: head_page.title.clone(),
+            url: urls.path(&head_page.url),
             class,
             pages,
         });
@@ -173,13 +213,15 @@ pub fn draw(site: &Site, graph: &LinkGraph, urls: &Urls) -> MapDrawing {
     MapDrawing {
         svg,
         nodes: site.pages.len(),
-        edges: edge_count,
+        edges: graph.edges.len(),
         groups: legend,
     }
 }
 
-fn label_width() -> f64 {
-    LABEL_CHARS as f64 * 6.5
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = escape_html(&mut out, text);
+    out
 }
 
 fn shorten(title: &str) -> String {

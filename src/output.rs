@@ -1,16 +1,25 @@
 //! Output: writes the built site into the output folder, only after the whole build has
-//! succeeded. Each file is written beside its place and renamed over it, unchanged files are
-//! left alone, and files the site no longer produces are removed.
+//! succeeded.
+//!
+//! A fresh output folder is written beside its place and renamed into it whole. An existing
+//! one is updated file by file: each changed file is written beside its place and renamed
+//! over it, unchanged files are left alone (a manifest of content hashes avoids re-reading
+//! them), and files the site no longer produces are removed. Either way no reader ever sees
+//! a truncated file, and a killed build leaves only whole old or whole new files, plus
+//! temporary files that the next build removes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
 
-/// Marks a folder as weft's output, so that weft never cleans a folder it did not write.
+/// Marks a folder as weft's output and records what weft wrote into it.
 pub const MARKER: &str = ".weft-output";
+const MANIFEST_HEADER: &str = "weft-output 1";
 const TMP_SUFFIX: &str = ".weft-tmp";
 
 /// The content of one output file.
@@ -54,10 +63,95 @@ impl std::fmt::Display for OutputError {
 }
 
 fn err(path: &Path, error: io::Error) -> OutputError {
+    let message = if error.raw_os_error() == Some(28) {
+        "no space left on the device; free some space and build again (the previous output is intact)".to_string()
+    } else {
+        error.to_string()
+    };
     OutputError {
         path: path.to_path_buf(),
-        message: error.to_string(),
+        message,
     }
+}
+
+/// One file as the manifest remembers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    hash: u64,
+    size: u64,
+    mtime: u128,
+}
+
+/// What weft wrote last time: a fingerprint of the inputs and an entry per file.
+#[derive(Debug, Default)]
+pub struct Manifest {
+    /// The inputs' fingerprint of the build that wrote the folder, if recorded.
+    pub fingerprint: Option<String>,
+    entries: HashMap<String, Entry>,
+}
+
+impl Manifest {
+    /// Reads the manifest of `out`; an unreadable one is empty (files are then compared byte by byte).
+    pub fn read(out: &Path) -> Manifest {
+        let Ok(text) = fs::read_to_string(out.join(MARKER)) else {
+            return Manifest::default();
+        };
+        let mut lines = text.lines();
+        if lines.next() != Some(MANIFEST_HEADER) {
+            return Manifest::default();
+        }
+        let mut manifest = Manifest::default();
+        for line in lines {
+            if let Some(fingerprint) = line.strip_prefix("fingerprint ") {
+                manifest.fingerprint = Some(fingerprint.to_string());
+                continue;
+            }
+            let mut parts = line.splitn(4, ' ');
+            let parsed = (|| {
+                let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+                let size = parts.next()?.parse().ok()?;
+                let mtime = parts.next()?.parse().ok()?;
+                Some((parts.next()?.to_string(), Entry { hash, size, mtime }))
+            })();
+            if let Some((path, entry)) = parsed {
+                manifest.entries.insert(path, entry);
+            }
+        }
+        manifest
+    }
+
+    /// Whether every recorded file is still there with the size and time weft gave it.
+    pub fn files_intact(&self, out: &Path) -> bool {
+        !self.entries.is_empty()
+            && self.entries.par_iter().all(|(path, entry)| {
+                fs::metadata(out.join(path))
+                    .is_ok_and(|m| m.len() == entry.size && mtime_of(&m) == entry.mtime)
+            })
+    }
+
+    fn render(&self, fingerprint: Option<&str>) -> String {
+        let mut sorted: Vec<(&String, &Entry)> = self.entries.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        let mut out = String::with_capacity(64 * sorted.len() + 64);
+        out.push_str(MANIFEST_HEADER);
+        out.push('\n');
+        if let Some(fingerprint) = fingerprint {
+            out.push_str("fingerprint ");
+            out.push_str(fingerprint);
+            out.push('\n');
+        }
+        for (path, e) in sorted {
+            out.push_str(&format!("{:016x} {} {} {path}\n", e.hash, e.size, e.mtime));
+        }
+        out
+    }
+}
+
+fn mtime_of(meta: &fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
 }
 
 /// Checks that `out` may be written by weft: absent, empty, or written by weft before.
@@ -68,27 +162,114 @@ pub fn check_output_dir(out: &Path) -> Result<(), OutputError> {
             message: "exists and is not a folder".into(),
         });
     }
-    if !out.is_dir() || out.join(MARKER).is_file() {
+    if !out.is_dir() || out.join(MARKER).is_file() || is_empty_dir(out) {
         return Ok(());
     }
-    let mut entries = fs::read_dir(out).map_err(|e| err(out, e))?;
-    if entries.next().is_some() {
-        return Err(OutputError {
-            path: out.to_path_buf(),
-            message: format!(
-                "the folder is not empty and was not written by weft (it has no {MARKER}); \
-                 weft removes files it did not produce, so it will not build into it: \
-                 choose another --output or empty the folder"
-            ),
-        });
-    }
-    Ok(())
+    Err(OutputError {
+        path: out.to_path_buf(),
+        message: format!(
+            "the folder is not empty and was not written by weft (it has no {MARKER}); \
+             weft removes files it did not produce, so it will not build into it: \
+             choose another --output or empty the folder"
+        ),
+    })
 }
 
-/// Writes `files` into `out`, replacing each changed file atomically and removing the rest.
-pub fn write(out: &Path, files: &Files) -> Result<WriteStats, OutputError> {
+fn is_empty_dir(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
+/// Writes `files` into `out`; `fingerprint` identifies the inputs, for [`Manifest::fingerprint`].
+pub fn write(
+    out: &Path,
+    files: &Files,
+    fingerprint: Option<&str>,
+) -> Result<WriteStats, OutputError> {
     check_output_dir(out)?;
-    fs::create_dir_all(out).map_err(|e| err(out, e))?;
+    if out.is_dir() && !is_empty_dir(out) {
+        update(out, files, fingerprint)
+    } else {
+        write_fresh(out, files, fingerprint)
+    }
+}
+
+/// The folder a fresh output is built in before it is renamed into place.
+fn staging_dir(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}{TMP_SUFFIX}"))
+}
+
+/// Writes every file into a staging folder beside `out`, then renames it into place.
+fn write_fresh(
+    out: &Path,
+    files: &Files,
+    fingerprint: Option<&str>,
+) -> Result<WriteStats, OutputError> {
+    let staging = staging_dir(out);
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| err(&staging, e))?;
+    }
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| err(parent, e))?;
+    }
+    fs::create_dir(&staging).map_err(|e| err(&staging, e))?;
+    let written = files
+        .par_iter()
+        .map(|(path, content)| {
+            let full = staging.join(path);
+            let bytes = read_content(content)?;
+            let parent = full.parent().unwrap_or(&staging);
+            fs::create_dir_all(parent).map_err(|e| err(parent, e))?;
+            fs::write(&full, &bytes).map_err(|e| err(&full, e))?;
+            let meta = fs::metadata(&full).map_err(|e| err(&full, e))?;
+            Ok((path.clone(), entry_for(&bytes, &meta)))
+        })
+        .collect::<Result<HashMap<String, Entry>, OutputError>>();
+    let entries = match written {
+        Ok(entries) => entries,
+        Err(problem) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(problem);
+        }
+    };
+    let manifest = Manifest {
+        fingerprint: None,
+        entries,
+    };
+    let marker = staging.join(MARKER);
+    fs::write(&marker, manifest.render(fingerprint)).map_err(|e| err(&marker, e))?;
+    if out.is_dir() {
+        fs::remove_dir(out).map_err(|e| err(out, e))?;
+    }
+    fs::rename(&staging, out).map_err(|e| err(out, e))?;
+    Ok(WriteStats {
+        written: files.len(),
+        unchanged: 0,
+        removed: 0,
+    })
+}
+
+fn entry_for(bytes: &[u8], meta: &fs::Metadata) -> Entry {
+    Entry {
+        hash: xxh3_64(bytes),
+        size: meta.len(),
+        mtime: mtime_of(meta),
+    }
+}
+
+fn read_content(content: &Content) -> Result<std::borrow::Cow<'_, [u8]>, OutputError> {
+    Ok(match content {
+        Content::Bytes(b) => b.as_slice().into(),
+        Content::Static(b) => (*b).into(),
+        Content::Copy(from) => fs::read(from).map_err(|e| err(from, e))?.into(),
+    })
+}
+
+/// Updates an existing output folder in place.
+fn update(out: &Path, files: &Files, fingerprint: Option<&str>) -> Result<WriteStats, OutputError> {
+    let old = Manifest::read(out);
     let existing = existing_files(out)?;
 
     // Paths where a folder must give way to a file or the other way round.
@@ -100,33 +281,24 @@ pub fn write(out: &Path, files: &Files) -> Result<WriteStats, OutputError> {
         let full = out.join(path);
         fs::remove_file(&full).map_err(|e| err(&full, e))?;
     }
-    for path in files.keys() {
-        let full = out.join(path);
-        if full.is_dir() {
-            fs::remove_dir_all(&full).map_err(|e| err(&full, e))?;
-        }
-    }
-    let dirs: BTreeSet<PathBuf> = files
-        .keys()
-        .filter_map(|p| Path::new(p).parent().map(|d| out.join(d)))
-        .collect();
-    for dir in &dirs {
-        fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
-    }
-
-    let results: Vec<Result<bool, OutputError>> = files
+    let results: Vec<Result<(String, Entry, bool), OutputError>> = files
         .par_iter()
-        .map(|(path, content)| write_one(&out.join(path), content))
+        .map(|(path, content)| {
+            let (entry, wrote) = update_one(out, path, content, old.entries.get(path))?;
+            Ok((path.clone(), entry, wrote))
+        })
         .collect();
     let mut stats = WriteStats::default();
+    let mut entries = HashMap::with_capacity(files.len());
     for result in results {
-        if result? {
+        let (path, entry, wrote) = result?;
+        if wrote {
             stats.written += 1;
         } else {
             stats.unchanged += 1;
         }
+        entries.insert(path, entry);
     }
-
     for path in existing
         .iter()
         .filter(|p| !files.contains_key(p.as_str()) && p.as_str() != MARKER)
@@ -139,43 +311,69 @@ pub fn write(out: &Path, files: &Files) -> Result<WriteStats, OutputError> {
         }
     }
     remove_empty_dirs(out)?;
-    let marker = out.join(MARKER);
-    if !marker.is_file() {
-        fs::write(
-            &marker,
-            "This folder is written by weft; files it does not produce are removed.\n",
-        )
-        .map_err(|e| err(&marker, e))?;
-    }
+    let manifest = Manifest {
+        fingerprint: None,
+        entries,
+    };
+    replace_file(&out.join(MARKER), manifest.render(fingerprint).as_bytes())?;
     Ok(stats)
 }
 
-/// Writes one file unless it already holds `content`; returns whether it wrote.
-fn write_one(path: &Path, content: &Content) -> Result<bool, OutputError> {
-    let bytes: std::borrow::Cow<[u8]> = match content {
-        Content::Bytes(b) => b.as_slice().into(),
-        Content::Static(b) => (*b).into(),
-        Content::Copy(from) => fs::read(from).map_err(|e| err(from, e))?.into(),
-    };
-    if let Ok(meta) = fs::metadata(path) {
-        if meta.is_file()
-            && meta.len() == bytes.len() as u64
-            && fs::read(path).is_ok_and(|old| old == *bytes)
-        {
-            return Ok(false);
+/// Writes one file unless it already holds the content; returns its entry and whether it wrote.
+fn update_one(
+    out: &Path,
+    path: &str,
+    content: &Content,
+    old: Option<&Entry>,
+) -> Result<(Entry, bool), OutputError> {
+    let full = out.join(path);
+    let bytes = read_content(content)?;
+    let hash = xxh3_64(&bytes);
+    if let Ok(meta) = fs::metadata(&full) {
+        if meta.is_file() && meta.len() == bytes.len() as u64 {
+            let recorded = old.is_some_and(|e| e.size == meta.len() && e.mtime == mtime_of(&meta));
+            let same = if recorded {
+                old.is_some_and(|e| e.hash == hash)
+            } else {
+                fs::read(&full).is_ok_and(|on_disk| on_disk == *bytes)
+            };
+            if same {
+                return Ok((
+                    Entry {
+                        hash,
+                        size: meta.len(),
+                        mtime: mtime_of(&meta),
+                    },
+                    false,
+                ));
+            }
+        } else if meta.is_dir() {
+            fs::remove_dir_all(&full).map_err(|e| err(&full, e))?;
         }
     }
+    let parent = full.parent().unwrap_or(out);
+    fs::create_dir_all(parent).map_err(|e| err(parent, e))?;
+    replace_file(&full, &bytes)?;
+    let meta = fs::metadata(&full).map_err(|e| err(&full, e))?;
+    Ok((
+        Entry {
+            hash,
+            size: meta.len(),
+            mtime: mtime_of(&meta),
+        },
+        true,
+    ))
+}
+
+/// Writes `bytes` beside `path` and renames them over it.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let tmp = path.with_file_name(format!(".{name}{TMP_SUFFIX}"));
-    fs::write(&tmp, &bytes).map_err(|e| {
+    let result = fs::write(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
+    result.map_err(|e| {
         let _ = fs::remove_file(&tmp);
         err(path, e)
-    })?;
-    fs::rename(&tmp, path).map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        err(path, e)
-    })?;
-    Ok(true)
+    })
 }
 
 /// Every file under `out`, as `/`-separated relative paths.
@@ -204,10 +402,10 @@ fn remove_empty_dirs(out: &Path) -> Result<(), OutputError> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_dir())
-        .map(|e| e.into_path())
+        .map(walkdir::DirEntry::into_path)
         .collect();
     for dir in dirs {
-        if fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_none()) {
+        if is_empty_dir(&dir) {
             fs::remove_dir(&dir).map_err(|e| err(&dir, e))?;
         }
     }
@@ -229,7 +427,12 @@ mod tests {
     fn writes_changes_only_and_removes_stale_files() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let first = write(&out, &files(&[("index.html", "a"), ("x/index.html", "b")])).unwrap();
+        let first = write(
+            &out,
+            &files(&[("index.html", "a"), ("x/index.html", "b")]),
+            None,
+        )
+        .unwrap();
         assert_eq!(
             first,
             WriteStats {
@@ -238,8 +441,14 @@ mod tests {
                 removed: 0
             }
         );
+        assert!(!staging_dir(&out).exists());
         fs::write(out.join(".index.html.weft-tmp"), "half").unwrap();
-        let second = write(&out, &files(&[("index.html", "a"), ("y/index.html", "c")])).unwrap();
+        let second = write(
+            &out,
+            &files(&[("index.html", "a"), ("y/index.html", "c")]),
+            None,
+        )
+        .unwrap();
         assert_eq!(
             second,
             WriteStats {
@@ -253,10 +462,24 @@ mod tests {
     }
 
     #[test]
+    fn a_changed_file_of_the_same_size_is_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&out, &files(&[("a.txt", "one")]), Some("f1")).unwrap();
+        assert_eq!(Manifest::read(&out).fingerprint.as_deref(), Some("f1"));
+        assert!(Manifest::read(&out).files_intact(&out));
+        let stats = write(&out, &files(&[("a.txt", "two")]), None).unwrap();
+        assert_eq!(stats.written, 1);
+        assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "two");
+        fs::write(out.join("a.txt"), "tampered").unwrap();
+        assert!(!Manifest::read(&out).files_intact(&out));
+    }
+
+    #[test]
     fn refuses_a_folder_it_did_not_write() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("precious.txt"), "keep").unwrap();
-        assert!(write(dir.path(), &files(&[("index.html", "a")])).is_err());
+        assert!(write(dir.path(), &files(&[("index.html", "a")]), None).is_err());
         assert!(dir.path().join("precious.txt").exists());
     }
 }

@@ -241,13 +241,27 @@ pub fn run(options: &BuildOptions, output: Option<&Path>, quiet: bool, verbose: 
         eprintln!("error: {problem}");
         return 1;
     }
+    let fingerprint = input_fingerprint(options);
+    if let Some((pages, sections)) = up_to_date(&out, &fingerprint) {
+        if !quiet {
+            eprintln!(
+                "built {pages} pages and {sections} sections into {}: nothing changed, 0 files written in {} ms",
+                out.display(),
+                started.elapsed().as_millis()
+            );
+        }
+        return 0;
+    }
     let (built, diagnostics) = build_site(options);
+    let clean = diagnostics.counts() == (0, 0);
     report(diagnostics, quiet);
     let Some(mut built) = built else {
         eprintln!("error: build failed; {} was left as it was", out.display());
         return 1;
     };
-    let written = output::write(&out, &built.files);
+    // A build with warnings is not remembered as up to date, so its warnings show again.
+    let stamp = clean.then(|| format!("{fingerprint} {} {}", built.pages, built.sections));
+    let written = output::write(&out, &built.files, stamp.as_deref());
     built.timings.stage("write");
     if verbose {
         eprint!("{}", built.timings.report());
@@ -273,6 +287,35 @@ pub fn run(options: &BuildOptions, output: Option<&Path>, quiet: bool, verbose: 
             1
         }
     }
+}
+
+/// Identifies this build's inputs: the weft binary, the options and every source file's metadata.
+fn input_fingerprint(options: &BuildOptions) -> String {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok());
+    let exe_stamp = exe.map(|m| (m.len(), m.modified().ok()));
+    let salt = format!(
+        "{} {:?} {:?} {}",
+        env!("CARGO_PKG_VERSION"),
+        exe_stamp,
+        options.base_url,
+        options.drafts
+    );
+    discover::fingerprint(&options.root, &salt)
+}
+
+/// If `out` was written from exactly these inputs and is intact, its page and section counts.
+fn up_to_date(out: &Path, fingerprint: &str) -> Option<(usize, usize)> {
+    let manifest = output::Manifest::read(out);
+    let recorded = manifest.fingerprint.as_deref()?;
+    let mut parts = recorded.split(' ');
+    if parts.next()? != fingerprint {
+        return None;
+    }
+    let pages = parts.next()?.parse().ok()?;
+    let sections = parts.next()?.parse().ok()?;
+    manifest.files_intact(out).then_some((pages, sections))
 }
 
 /// `weft check`: every validation of build, nothing written.

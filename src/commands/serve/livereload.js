@@ -6,6 +6,8 @@
   const me = document.currentScript;
   const file = me.dataset.file;
   let generation = Number(me.dataset.generation);
+  // The build this page shows, for tests and curious people.
+  window.__weft = { generation };
   const scrollKey = "weft-scroll:" + location.pathname;
 
   // The output file a same-origin URL path is served from: `/eu/` → `eu/index.html`.
@@ -62,28 +64,27 @@
     }
   };
 
+  // The overlay lives in a shadow root, so that the site's styles do not reach it.
   let overlay = null;
+  const OVERLAY_STYLE = `
+    :host { all: initial; position: fixed; inset: 0; z-index: 2147483647; }
+    :host([hidden]) { display: none; }
+    div { box-sizing: border-box; height: 100%; overflow: auto; padding: 1.5rem;
+          background: #1d1f21; color: #f0f0f0; font: 14px/1.5 ui-monospace, Menlo, Consolas, monospace; }
+    p { margin: 0 0 1rem; font-weight: bold; color: #ff9b9b; }
+    pre { margin: 0; white-space: pre-wrap; font: inherit; color: inherit; background: none; }
+    button { float: right; font: inherit; }`;
   const showError = (text) => {
     if (!overlay) {
-      overlay = document.createElement("div");
+      overlay = document.createElement("weft-error-overlay");
       overlay.id = "weft-error-overlay";
-      overlay.setAttribute("role", "alert");
-      overlay.style.cssText =
-        "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:1.5rem;" +
-        "background:rgba(20,20,20,.94);color:#f4f4f4;font:14px/1.45 ui-monospace,monospace";
-      const title = document.createElement("p");
-      title.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#ff8f8f";
-      title.textContent = "weft: the site has errors; showing the last good build";
-      const close = document.createElement("button");
-      close.type = "button";
-      close.textContent = "Hide";
-      close.style.cssText = "float:right;font:inherit";
-      close.addEventListener("click", () => { overlay.hidden = true; });
-      const pre = document.createElement("pre");
-      pre.style.cssText = "margin:0;white-space:pre-wrap";
-      overlay.append(close, title, pre);
+      const shadow = overlay.attachShadow({ mode: "open" });
+      shadow.innerHTML = `<style>${OVERLAY_STYLE}</style><div role="alert">` +
+        `<button type="button">Hide</button>` +
+        `<p>weft: the site has errors; showing the last good build</p><pre></pre></div>`;
+      shadow.querySelector("button").addEventListener("click", () => { overlay.hidden = true; });
     }
-    overlay.querySelector("pre").textContent = text;
+    overlay.shadowRoot.querySelector("pre").textContent = text;
     overlay.hidden = false;
     if (!overlay.isConnected) document.body.append(overlay);
   };
@@ -98,6 +99,7 @@
     if (message.generation === generation) return;
     const missed = message.generation !== generation + 1 || !message.changed;
     generation = message.generation;
+    window.__weft.generation = generation;
     if (missed) return reload();
     const changed = new Set(message.changed);
     const deps = dependencies();
