@@ -91,7 +91,7 @@ impl Server {
     }
 
     fn get(&self, path: &str) -> Reply {
-        request(&self.address, path)
+        request(&self.address, path, "")
     }
 
     fn status(&self) -> String {
@@ -133,15 +133,15 @@ struct Reply {
     body: String,
 }
 
-/// One HTTP/1.1 request with the path sent exactly as given.
-fn request(address: &str, path: &str) -> Reply {
+/// One HTTP/1.1 request with the path sent exactly as given, and `headers` (CRLF-ended lines).
+fn request(address: &str, path: &str, headers: &str) -> Reply {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .expect("timeout");
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n{headers}\r\n"
     )
     .expect("send");
     let mut raw = Vec::new();
@@ -173,16 +173,27 @@ fn serves_pages_with_the_reload_script() {
     );
     let script = page
         .body
-        .find("<script src=\"/__weft/livereload.js\"")
+        .find("<script id=\"weft-live-reload\"")
         .expect("reload script injected");
     assert!(script < page.body.rfind("</body>").expect("</body>"));
+    assert!(page.body[script..].contains("new EventSource(\"/__weft/events\")"));
 
-    let js = server.get("/__weft/livereload.js");
-    assert_eq!(js.status, 200);
-    assert!(js.body.contains("EventSource"));
     let css = server.get("/site.css");
     assert_eq!(css.status, 200);
     assert_eq!(css.body, "body { color: black; }\n");
+    assert!(css.headers.contains("cache-control: no-cache"));
+    let etag = css
+        .headers
+        .lines()
+        .find_map(|l| l.strip_prefix("etag: "))
+        .expect("etag");
+    let again = request(
+        &server.address,
+        "/site.css",
+        &format!("If-None-Match: {etag}\r\n"),
+    );
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
 
     let folder = server.get("/guide");
     assert_eq!(folder.status, 301);
@@ -192,7 +203,7 @@ fn serves_pages_with_the_reload_script() {
     );
     let missing = server.get("/no/such/page/");
     assert_eq!(missing.status, 404);
-    assert!(missing.body.contains("/__weft/livereload.js"));
+    assert!(missing.body.contains("weft-live-reload"));
     assert!(server.status().contains("\"error\":null"));
 }
 
@@ -276,7 +287,7 @@ fn a_deleted_page_is_gone_and_links_to_it_become_errors() {
     assert_eq!(server.get("/guide/orphan/").status, 200);
     std::fs::remove_file(site.path().join("content/guide/orphan.md")).expect("rm");
     let gone = server.wait_for("the page to go", "/guide/orphan/", |r| r.status == 404);
-    assert!(gone.body.contains("/__weft/livereload.js"));
+    assert!(gone.body.contains("weft-live-reload"));
 
     std::fs::remove_file(site.path().join("content/guide/install.md")).expect("rm");
     let status = server.wait_for("the broken link", "/__weft/status", |r| {

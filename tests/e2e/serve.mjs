@@ -64,7 +64,7 @@ try {
   await check("the page is served with the live-reload script", async () => {
     await tab.goto(new URL("guide/install/", server.url).href);
     if (!(await text()).includes("First version")) throw new Error("page text missing");
-    const scripts = await tab.$$eval("script[src='/__weft/livereload.js']", (s) => s.length);
+    const scripts = await tab.$$eval("script#weft-live-reload", (s) => s.length);
     if (scripts !== 1) throw new Error(`${scripts} live-reload scripts`);
   });
 

@@ -2,12 +2,13 @@
 //! live-reload script injected into every HTML page, and the endpoints that script uses.
 
 use std::convert::Infallible;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -24,21 +25,14 @@ const LIVERELOAD_JS: &str = include_str!("livereload.js");
 /// The routes: weft's own under `/__weft/`, everything else from the site.
 pub(super) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/__weft/livereload.js", get(livereload_js))
         .route("/__weft/events", get(events))
         .route("/__weft/status", get(status))
         .fallback(site_file)
         .with_state(shared)
 }
 
-async fn livereload_js() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        LIVERELOAD_JS,
-    )
-}
-
-/// The state of the preview, for a page that opens: the overlay uses it, and so do tests.
+/// The state of the preview as JSON, as in the first event of `/__weft/events`; for tools
+/// and tests.
 async fn status(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     let body = notice(&shared.preview.load(), None);
     (
@@ -69,7 +63,12 @@ async fn events(
 }
 
 /// Serves a file of the latest good build; a folder URL serves its `index.html`.
-async fn site_file(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
+async fn site_file(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
@@ -78,7 +77,8 @@ async fn site_file(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) 
         return not_found(&shared, &preview).await;
     };
     if let Some(content) = preview.files.get(&path) {
-        if let Some(response) = respond(&shared, &preview, &path, content, StatusCode::OK).await {
+        let if_none_match = headers.get(header::IF_NONE_MATCH);
+        if let Some(response) = respond(&shared, &preview, &path, content, if_none_match).await {
             return response;
         }
     } else if preview.files.contains_key(&format!("{path}/index.html")) {
@@ -121,54 +121,72 @@ const SEGMENT: &AsciiSet = &CONTROLS
 /// The site's `404.html` with status 404, or a bare page when the site has none yet.
 async fn not_found(shared: &Shared, preview: &Preview) -> Response {
     if let Some(content) = preview.files.get("404.html") {
-        if let Some(response) =
-            respond(shared, preview, "404.html", content, StatusCode::NOT_FOUND).await
-        {
+        let found = respond(shared, preview, "404.html", content, None).await;
+        if let Some(mut response) = found {
+            *response.status_mut() = StatusCode::NOT_FOUND;
             return response;
         }
     }
     let page = b"<!DOCTYPE html>\n<title>Not found</title>\n<body><h1>Not found</h1></body>\n";
-    html_response(preview, "404.html", page, StatusCode::NOT_FOUND)
+    let mut response = html_response(preview, "404.html", page);
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
 }
 
 /// The response for one output file; `None` when a copied file cannot be read (any more),
-/// or is a symbolic link that now leads out of the site.
+/// or is a symbolic link that now leads out of the site. Pages get the live-reload script
+/// and are never cached; other files are revalidated by their hash (`ETag`).
 async fn respond(
     shared: &Shared,
     preview: &Preview,
     path: &str,
     content: &Content,
-    status: StatusCode,
+    if_none_match: Option<&HeaderValue>,
 ) -> Option<Response> {
-    let body: Body = match content {
-        Content::Bytes(bytes) if path.ends_with(".html") => {
-            return Some(html_response(preview, path, bytes, status));
-        }
-        Content::Bytes(bytes) => bytes.clone().into(),
-        Content::Static(bytes) => (*bytes).into(),
+    let html = path.ends_with(".html");
+    let (body, tag): (Body, String) = match content {
+        Content::Bytes(bytes) if html => return Some(html_response(preview, path, bytes)),
+        Content::Bytes(bytes) => (bytes.clone().into(), etag(bytes)),
+        Content::Static(bytes) => ((*bytes).into(), etag(bytes)),
         Content::Copy(from) => {
             let real = tokio::fs::canonicalize(from).await.ok()?;
             if !real.starts_with(&shared.root) {
                 return None;
             }
             let bytes = tokio::fs::read(real).await.ok()?;
-            if path.ends_with(".html") {
-                return Some(html_response(preview, path, &bytes, status));
+            if html {
+                return Some(html_response(preview, path, &bytes));
             }
-            bytes.into()
+            let tag = etag(&bytes);
+            (bytes.into(), tag)
         }
     };
-    Some(with_headers(body, status, content_type(path)))
+    let unchanged = if_none_match.is_some_and(|value| value.as_bytes() == tag.as_bytes());
+    let mut response = match unchanged {
+        true => with_headers(Body::empty(), StatusCode::NOT_MODIFIED, content_type(path)),
+        false => with_headers(body, StatusCode::OK, content_type(path)),
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        headers.insert(header::ETAG, value);
+    }
+    Some(response)
 }
 
-fn html_response(preview: &Preview, path: &str, html: &[u8], status: StatusCode) -> Response {
+/// A page with the live-reload script (inline, so that a reload fetches nothing more).
+fn html_response(preview: &Preview, path: &str, html: &[u8]) -> Response {
     let script = format!(
-        "<script src=\"/__weft/livereload.js\" data-file=\"{}\" data-generation=\"{}\"></script>\n",
+        "<script id=\"weft-live-reload\" data-file=\"{}\" data-generation=\"{}\">\n{LIVERELOAD_JS}</script>\n",
         escape_attribute(path),
         preview.generation
     );
     let body = inject(html, &script);
-    with_headers(body.into(), status, "text/html; charset=utf-8".into())
+    with_headers(
+        body.into(),
+        StatusCode::OK,
+        "text/html; charset=utf-8".into(),
+    )
 }
 
 fn with_headers(body: Body, status: StatusCode, content_type: String) -> Response {
@@ -180,6 +198,13 @@ fn with_headers(body: Body, status: StatusCode, content_type: String) -> Respons
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// A strong validator for a file's bytes.
+fn etag(bytes: &[u8]) -> String {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    format!("\"{:016x}\"", hasher.finish())
 }
 
 fn content_type(path: &str) -> String {
