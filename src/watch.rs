@@ -17,9 +17,9 @@ use crate::output::{Content, Files};
 
 /// How long a path must be quiet before its events are delivered. Editors save in bursts
 /// of a few milliseconds (vim: `4913`, rename to `x~`, write, delete), well within this.
-const DEBOUNCE: Duration = Duration::from_millis(15);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How often the debouncer looks for quiet paths.
-const TICK: Duration = Duration::from_millis(3);
+const TICK: Duration = Duration::from_millis(2);
 /// The folders of a site that hold its sources; the site root itself is watched flat.
 const SOURCE_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];
 

@@ -224,6 +224,7 @@ fn rebuild(
     };
     build::report(diagnostics, quiet);
     let changed = watch::changed_outputs(&current.files, &site.files, changes);
+    let elapsed = started.elapsed().as_millis();
     if !quiet {
         let (pages, sections) = (site.pages, site.sections);
         match current.generation {
