@@ -146,6 +146,11 @@ impl Diagnostic {
     }
 }
 
+/// Diagnostics shown per file; the rest are counted.
+const MAX_PER_FILE: usize = 20;
+/// Diagnostics shown in all; the rest are counted.
+const MAX_SHOWN: usize = 200;
+
 /// All diagnostics of one build, collected across stages.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
@@ -190,9 +195,30 @@ impl Diagnostics {
     pub fn render(self, color: bool) -> String {
         let (errors, warnings) = self.counts();
         let mut out = String::new();
+        let mut shown_in_file = 0;
+        let mut shown = 0;
+        let mut hidden = 0;
+        let mut last_file = None;
         for diagnostic in self.sorted() {
+            let file = diagnostic.location.as_ref().map(|l| l.file.path.clone());
+            if file != last_file {
+                shown_in_file = 0;
+                last_file = file;
+            }
+            if shown_in_file >= MAX_PER_FILE || shown >= MAX_SHOWN {
+                hidden += 1;
+                continue;
+            }
+            shown_in_file += 1;
+            shown += 1;
             out.push_str(&diagnostic.render(color));
             out.push('\n');
+        }
+        if hidden > 0 {
+            let _ = writeln!(
+                out,
+                "… and {hidden} more (at most {MAX_PER_FILE} are shown per file and {MAX_SHOWN} in all)\n"
+            );
         }
         if errors + warnings > 0 {
             let _ = writeln!(

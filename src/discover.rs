@@ -8,6 +8,9 @@ use walkdir::WalkDir;
 use crate::diag::Diagnostic;
 use crate::source::{Source, SourceFile, display_path};
 
+/// The largest Markdown file weft reads; larger ones are refused with a diagnostic.
+pub const MAX_PAGE_BYTES: u64 = 10_000_000;
+
 /// A Markdown file read from `content/`.
 #[derive(Debug)]
 pub struct MarkdownFile {
@@ -56,10 +59,8 @@ pub fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Discovered {
     let (markdown_paths, content_assets): (Vec<_>, Vec<_>) = content
         .into_iter()
         .partition(|f| f.rel.extension().is_some_and(|e| e == "md"));
-    let read: Vec<Result<MarkdownFile, Diagnostic>> = markdown_paths
-        .par_iter()
-        .map(|file| read_markdown(root, file))
-        .collect();
+    let read: Vec<Result<MarkdownFile, Diagnostic>> =
+        markdown_paths.par_iter().map(read_markdown).collect();
     let mut markdown = Vec::with_capacity(read.len());
     for result in read {
         match result {
@@ -131,12 +132,27 @@ fn walk(
     files
 }
 
-fn read_markdown(root: &Path, file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
+fn read_markdown(file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
     let shown = Path::new("content").join(&file.rel);
+    let too_big = std::fs::metadata(&file.abs).is_ok_and(|m| m.len() > MAX_PAGE_BYTES);
+    if too_big {
+        let size = std::fs::metadata(&file.abs).map_or(0, |m| m.len());
+        return Err(Diagnostic::error(
+            "page-too-large",
+            format!(
+                "`{}` is {:.1} MB; weft reads pages up to {} MB",
+                display_path(&shown),
+                size as f64 / 1e6,
+                MAX_PAGE_BYTES / 1_000_000
+            ),
+        )
+        .help(
+            "split the page into several pages, or move large data into static/ and link to it",
+        ));
+    }
     let bytes = std::fs::read(&file.abs).map_err(|err| {
         Diagnostic::error("io", format!("cannot read {}: {err}", display_path(&shown)))
     })?;
-    let _ = root;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {

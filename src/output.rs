@@ -17,8 +17,10 @@ use std::time::UNIX_EPOCH;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
-/// Marks a folder as weft's output and records what weft wrote into it.
+/// Marks a folder as weft's output, so that weft never cleans a folder it did not write.
 pub const MARKER: &str = ".weft-output";
+const MARKER_TEXT: &str =
+    "This folder is written by weft; files it does not produce are removed.\n";
 const MANIFEST_HEADER: &str = "weft-output 1";
 const TMP_SUFFIX: &str = ".weft-tmp";
 
@@ -91,9 +93,9 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// Reads the manifest of `out`; an unreadable one is empty (files are then compared byte by byte).
-    pub fn read(out: &Path) -> Manifest {
-        let Ok(text) = fs::read_to_string(out.join(MARKER)) else {
+    /// Reads a manifest; a missing or unreadable one is empty (files are then compared byte by byte).
+    pub fn read(path: &Path) -> Manifest {
+        let Ok(text) = fs::read_to_string(path) else {
             return Manifest::default();
         };
         let mut lines = text.lines();
@@ -179,18 +181,41 @@ fn is_empty_dir(dir: &Path) -> bool {
     fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
 }
 
-/// Writes `files` into `out`; `fingerprint` identifies the inputs, for [`Manifest::fingerprint`].
-pub fn write(
-    out: &Path,
-    files: &Files,
-    fingerprint: Option<&str>,
-) -> Result<WriteStats, OutputError> {
+/// Where weft keeps what it knows about an output folder: kept out of the folder itself, so
+/// that the folder holds only the site and two builds of it are byte-identical.
+#[derive(Debug, Clone, Copy)]
+pub struct Bookkeeping<'a> {
+    /// The manifest file.
+    pub manifest: &'a Path,
+    /// Identifies the inputs, for [`Manifest::fingerprint`]; `None` to record none.
+    pub fingerprint: Option<&'a str>,
+}
+
+/// Writes `files` into `out`.
+pub fn write(out: &Path, files: &Files, books: Bookkeeping) -> Result<WriteStats, OutputError> {
     check_output_dir(out)?;
-    if out.is_dir() && !is_empty_dir(out) {
-        update(out, files, fingerprint)
+    let old = if out.join(MARKER).is_file() {
+        Manifest::read(books.manifest)
     } else {
-        write_fresh(out, files, fingerprint)
+        Manifest::default()
+    };
+    let (stats, entries) = if out.is_dir() && !is_empty_dir(out) {
+        update(out, files, &old)?
+    } else {
+        write_fresh(out, files)?
+    };
+    let manifest = Manifest {
+        fingerprint: None,
+        entries,
+    };
+    if let Some(dir) = books.manifest.parent() {
+        fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
     }
+    replace_file(
+        books.manifest,
+        manifest.render(books.fingerprint).as_bytes(),
+    )?;
+    Ok(stats)
 }
 
 /// The folder a fresh output is built in before it is renamed into place.
@@ -205,8 +230,7 @@ fn staging_dir(out: &Path) -> PathBuf {
 fn write_fresh(
     out: &Path,
     files: &Files,
-    fingerprint: Option<&str>,
-) -> Result<WriteStats, OutputError> {
+) -> Result<(WriteStats, HashMap<String, Entry>), OutputError> {
     let staging = staging_dir(out);
     if staging.exists() {
         fs::remove_dir_all(&staging).map_err(|e| err(&staging, e))?;
@@ -234,21 +258,20 @@ fn write_fresh(
             return Err(problem);
         }
     };
-    let manifest = Manifest {
-        fingerprint: None,
-        entries,
-    };
     let marker = staging.join(MARKER);
-    fs::write(&marker, manifest.render(fingerprint)).map_err(|e| err(&marker, e))?;
+    fs::write(&marker, MARKER_TEXT).map_err(|e| err(&marker, e))?;
     if out.is_dir() {
         fs::remove_dir(out).map_err(|e| err(out, e))?;
     }
     fs::rename(&staging, out).map_err(|e| err(out, e))?;
-    Ok(WriteStats {
-        written: files.len(),
-        unchanged: 0,
-        removed: 0,
-    })
+    Ok((
+        WriteStats {
+            written: files.len(),
+            unchanged: 0,
+            removed: 0,
+        },
+        entries,
+    ))
 }
 
 fn entry_for(bytes: &[u8], meta: &fs::Metadata) -> Entry {
@@ -268,8 +291,11 @@ fn read_content(content: &Content) -> Result<std::borrow::Cow<'_, [u8]>, OutputE
 }
 
 /// Updates an existing output folder in place.
-fn update(out: &Path, files: &Files, fingerprint: Option<&str>) -> Result<WriteStats, OutputError> {
-    let old = Manifest::read(out);
+fn update(
+    out: &Path,
+    files: &Files,
+    old: &Manifest,
+) -> Result<(WriteStats, HashMap<String, Entry>), OutputError> {
     let existing = existing_files(out)?;
 
     // Paths where a folder must give way to a file or the other way round.
@@ -311,12 +337,11 @@ fn update(out: &Path, files: &Files, fingerprint: Option<&str>) -> Result<WriteS
         }
     }
     remove_empty_dirs(out)?;
-    let manifest = Manifest {
-        fingerprint: None,
-        entries,
-    };
-    replace_file(&out.join(MARKER), manifest.render(fingerprint).as_bytes())?;
-    Ok(stats)
+    let marker = out.join(MARKER);
+    if fs::read(&marker).map_or(true, |m| m != MARKER_TEXT.as_bytes()) {
+        replace_file(&marker, MARKER_TEXT.as_bytes())?;
+    }
+    Ok((stats, entries))
 }
 
 /// Writes one file unless it already holds the content; returns its entry and whether it wrote.
@@ -416,6 +441,13 @@ fn remove_empty_dirs(out: &Path) -> Result<(), OutputError> {
 mod tests {
     use super::*;
 
+    fn books<'a>(dir: &'a Path, fingerprint: Option<&'a str>) -> Bookkeeping<'a> {
+        Bookkeeping {
+            manifest: dir,
+            fingerprint,
+        }
+    }
+
     fn files(pairs: &[(&str, &str)]) -> Files {
         pairs
             .iter()
@@ -465,21 +497,35 @@ mod tests {
     fn a_changed_file_of_the_same_size_is_rewritten() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write(&out, &files(&[("a.txt", "one")]), Some("f1")).unwrap();
-        assert_eq!(Manifest::read(&out).fingerprint.as_deref(), Some("f1"));
-        assert!(Manifest::read(&out).files_intact(&out));
-        let stats = write(&out, &files(&[("a.txt", "two")]), None).unwrap();
+        let manifest = dir.path().join("manifest");
+        write(
+            &out,
+            &files(&[("a.txt", "one")]),
+            books(&manifest, Some("f1")),
+        )
+        .unwrap();
+        assert_eq!(Manifest::read(&manifest).fingerprint.as_deref(), Some("f1"));
+        assert!(Manifest::read(&manifest).files_intact(&out));
+        let stats = write(&out, &files(&[("a.txt", "two")]), books(&manifest, None)).unwrap();
         assert_eq!(stats.written, 1);
         assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "two");
         fs::write(out.join("a.txt"), "tampered").unwrap();
-        assert!(!Manifest::read(&out).files_intact(&out));
+        assert!(!Manifest::read(&manifest).files_intact(&out));
     }
 
     #[test]
     fn refuses_a_folder_it_did_not_write() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("precious.txt"), "keep").unwrap();
-        assert!(write(dir.path(), &files(&[("index.html", "a")]), None).is_err());
+        let manifest = dir.path().join("manifest");
+        assert!(
+            write(
+                dir.path(),
+                &files(&[("index.html", "a")]),
+                books(&manifest, None)
+            )
+            .is_err()
+        );
         assert!(dir.path().join("precious.txt").exists());
     }
 }

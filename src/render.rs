@@ -217,8 +217,34 @@ fn template_error(err: &tera::Error, sources: &BTreeMap<String, Source>) -> Diag
         diagnostic = diagnostic
             .at(file, offset..end.max(offset + 1).min(file.text.len()))
             .label(detail);
+    } else if let Some((file, span)) = render_error_place(&detail, &chain, sources) {
+        diagnostic = diagnostic.at(file, span).label("here");
     }
     diagnostic
+}
+
+/// Where a render-time error most likely is: tera names the missing variable or macro but not
+/// the line, so look for that name in the template it was rendering, then in the others.
+fn render_error_place<'s>(
+    detail: &str,
+    chain: &[String],
+    sources: &'s BTreeMap<String, Source>,
+) -> Option<(&'s Source, std::ops::Range<usize>)> {
+    let name = detail.split('`').nth(1).filter(|n| !n.is_empty())?;
+    let rendering = chain
+        .iter()
+        .rev()
+        .filter_map(|m| m.split("while rendering '").nth(1)?.split('\'').next())
+        .chain(
+            chain
+                .iter()
+                .filter_map(|m| m.split("error happened in '").nth(1)?.split('\'').next()),
+        );
+    let preferred: Vec<&Source> = rendering.filter_map(|t| sources.get(t)).collect();
+    preferred
+        .into_iter()
+        .chain(sources.values())
+        .find_map(|file| file.text.find(name).map(|at| (file, at..at + name.len())))
 }
 
 /// A link to a page, for templates.
@@ -585,7 +611,7 @@ impl<'a> Renderer<'a> {
         let mut context = tera::Context::new();
         context.insert("site", &self.site_ctx());
         context.insert("page", &self.page_ctx(id));
-        self.render(template, &context, Some(&page.source))
+        self.render(template, &context, None)
     }
 
     /// Renders `template` with `context`; errors name the template and the page.

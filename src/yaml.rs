@@ -25,10 +25,15 @@ pub fn error_to_diagnostic(
             .label(suggestion.unwrap_or_else(|| "not a known key".into()))
             .help(format!("known keys here: {}", expected.join(", ")));
     }
+    let help = if message.contains("limit exceeded") {
+        "YAML anchors and aliases (`&a`, `*a`) expand too far here; write the values out instead"
+    } else {
+        "check the indentation and quoting on this line; YAML strings with `: ` or `#` need quotes"
+    };
     Diagnostic::error("invalid-yaml", format!("invalid YAML in {what}: {message}"))
         .at(file, span)
         .label("here")
-        .help("check the indentation and quoting on this line; YAML strings with `: ` or `#` need quotes")
+        .help(help)
 }
 
 /// serde_yaml appends " at line L column C" to its messages; the snippet shows that already.

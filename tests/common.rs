@@ -15,7 +15,7 @@ pub struct Site {
 }
 
 /// A minimal weft.yaml with two taxonomies and the relations of the flagship site.
-pub const CONFIG: &str = "title: Test site\nbase_url: https://example.org/\ntaxonomies: [topics]\nrelations:\n  part_of: { label: \"Part of\", inverse: has_part, inverse_label: \"Includes\" }\n  related: { label: \"Related\", symmetric: true }\n";
+pub const CONFIG: &str = "title: Test site\nbase_url: https://example.org/\nsearch: false\ntaxonomies: [topics]\nrelations:\n  part_of: { label: \"Part of\", inverse: has_part, inverse_label: \"Includes\" }\n  related: { label: \"Related\", symmetric: true }\n";
 
 impl Site {
     /// Writes `files` (path, text) under a new temp dir; adds `weft.yaml` unless given.

@@ -139,16 +139,17 @@ fn every_page_links_out_twice_is_linked_to_and_is_two_clicks_from_home() {
 }
 
 #[test]
-fn every_edge_shows_as_a_backlink_on_its_target() {
+fn every_edge_shows_on_its_target_among_relations_and_backlinks() {
     let built = build_flagship();
     let g = graph(&built.out);
     assert!(g.edges.len() > 50);
     for (from, to, kind) in &g.edges {
         let html = read(&built.out, to);
-        let panel = html
-            .split("Referenced by")
-            .nth(1)
-            .unwrap_or_else(|| panic!("{to} has no backlinks panel"));
+        // The connections panel: relation groups (with inverses) and the "linked from" list.
+        let start = html
+            .find("class=\"connections\"")
+            .unwrap_or_else(|| panic!("{to} has no connections panel"));
+        let panel = &html[start..start + html[start..].find("</section>").expect("panel end")];
         assert!(
             panel.contains(&format!("href=\"{from}\"")),
             "{to} does not list {from} ({kind}) among its backlinks"
@@ -177,7 +178,8 @@ fn inverse_relations_show_on_their_targets() {
 fn the_map_links_every_page() {
     let built = build_flagship();
     let map = read(&built.out, "/map/");
-    let svg = &map[map.find("<svg").expect("an svg")..map.find("</svg>").expect("svg end")];
+    let start = map.find("class=\"site-map\"").expect("the map's svg");
+    let svg = &map[start..start + map[start..].find("</svg>").expect("svg end")];
     for (url, _) in graph(&built.out).nodes {
         assert!(
             svg.contains(&format!("<a href=\"{url}\">")),

@@ -14,7 +14,7 @@ use crate::generate;
 use crate::links;
 use crate::output::{self, Content, Files};
 use crate::render::{self, Renderer, Urls};
-use crate::site;
+use crate::site::{self, PageId};
 use crate::taxonomy;
 use crate::theme::StaticFile;
 
@@ -167,26 +167,44 @@ pub fn build_site(options: &BuildOptions) -> (Option<BuiltSite>, Diagnostics) {
 
 /// Renders every page and section in parallel.
 fn render_all(renderer: &Renderer, problems: &mut Vec<Diagnostic>) -> Files {
-    let rendered: Vec<(String, Result<String, Diagnostic>)> = renderer
+    let rendered: Vec<(PageId, Result<String, Diagnostic>)> = renderer
         .site
         .ids()
         .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|id| {
-            (
-                page_file(&renderer.site.page(id).url),
-                renderer.render_page(id),
-            )
-        })
+        .map(|id| (id, renderer.render_page(id)))
         .collect();
     let mut files = Files::new();
-    for (path, result) in rendered {
+    // A broken template fails every page that uses it: report it once, naming the pages.
+    let mut failures: BTreeMap<(String, Option<String>), Vec<(PageId, Diagnostic)>> =
+        BTreeMap::new();
+    for (id, result) in rendered {
         match result {
             Ok(html) => {
-                files.insert(path, Content::Bytes(html.into_bytes()));
+                files.insert(
+                    page_file(&renderer.site.page(id).url),
+                    Content::Bytes(html.into_bytes()),
+                );
             }
-            Err(diagnostic) => problems.push(diagnostic),
+            Err(diagnostic) => failures
+                .entry((diagnostic.message.clone(), diagnostic.help.clone()))
+                .or_default()
+                .push((id, diagnostic)),
         }
+    }
+    for (_, mut group) in failures {
+        let others = group.len() - 1;
+        let (id, mut diagnostic) = group.swap_remove(0);
+        let page = renderer.site.page(id).source.display_path();
+        diagnostic.message = match others {
+            0 => format!("{} (rendering {page})", diagnostic.message),
+            n => format!(
+                "{} (rendering {page} and {n} other page{})",
+                diagnostic.message,
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+        problems.push(diagnostic);
     }
     files
 }
@@ -242,7 +260,8 @@ pub fn run(options: &BuildOptions, output: Option<&Path>, quiet: bool, verbose: 
         return 1;
     }
     let fingerprint = input_fingerprint(options);
-    if let Some((pages, sections)) = up_to_date(&out, &fingerprint) {
+    let manifest = manifest_path(&options.root, &out);
+    if let Some((pages, sections)) = up_to_date(&out, &manifest, &fingerprint) {
         if !quiet {
             eprintln!(
                 "built {pages} pages and {sections} sections into {}: nothing changed, 0 files written in {} ms",
@@ -261,7 +280,11 @@ pub fn run(options: &BuildOptions, output: Option<&Path>, quiet: bool, verbose: 
     };
     // A build with warnings is not remembered as up to date, so its warnings show again.
     let stamp = clean.then(|| format!("{fingerprint} {} {}", built.pages, built.sections));
-    let written = output::write(&out, &built.files, stamp.as_deref());
+    let books = output::Bookkeeping {
+        manifest: &manifest,
+        fingerprint: stamp.as_deref(),
+    };
+    let written = output::write(&out, &built.files, books);
     built.timings.stage("write");
     if verbose {
         eprint!("{}", built.timings.report());
@@ -305,9 +328,20 @@ fn input_fingerprint(options: &BuildOptions) -> String {
     discover::fingerprint(&options.root, &salt)
 }
 
+/// Where the manifest of output folder `out` is kept: in the site's `.weft-cache/`.
+fn manifest_path(root: &Path, out: &Path) -> PathBuf {
+    let absolute = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let key = xxhash_rust::xxh3::xxh3_64(absolute.as_os_str().as_encoded_bytes());
+    root.join(".weft-cache")
+        .join(format!("output-{key:016x}.manifest"))
+}
+
 /// If `out` was written from exactly these inputs and is intact, its page and section counts.
-fn up_to_date(out: &Path, fingerprint: &str) -> Option<(usize, usize)> {
-    let manifest = output::Manifest::read(out);
+fn up_to_date(out: &Path, manifest: &Path, fingerprint: &str) -> Option<(usize, usize)> {
+    if !out.join(output::MARKER).is_file() {
+        return None;
+    }
+    let manifest = output::Manifest::read(manifest);
     let recorded = manifest.fingerprint.as_deref()?;
     let mut parts = recorded.split(' ');
     if parts.next()? != fingerprint {
