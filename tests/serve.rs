@@ -31,6 +31,10 @@ fn site() -> tempfile::TempDir {
             "content/guide/orphan.md",
             "---\ntitle: Orphan\n---\nNobody links here.\n",
         ),
+        (
+            "content/guide/other.md",
+            "---\ntitle: Other\n---\nNor here.\n",
+        ),
         ("static/site.css", "body { color: black; }\n"),
     ];
     for (path, text) in files {
@@ -176,7 +180,7 @@ fn serves_pages_with_the_reload_script() {
         .find("<script id=\"weft-live-reload\"")
         .expect("reload script injected");
     assert!(script < page.body.rfind("</body>").expect("</body>"));
-    assert!(page.body[script..].contains("new EventSource(\"/__weft/events\")"));
+    assert!(page.body[script..].contains("new EventSource(\"/__weft/events?since=\""));
 
     let css = server.get("/site.css");
     assert_eq!(css.status, 200);
@@ -281,13 +285,18 @@ fn broken_front_matter_keeps_the_last_good_page_and_shows_the_error() {
 }
 
 #[test]
-fn a_deleted_page_is_gone_and_links_to_it_become_errors() {
+fn deleted_and_renamed_pages_move_and_links_to_them_become_errors() {
     let site = site();
     let server = Server::start(site.path());
     assert_eq!(server.get("/guide/orphan/").status, 200);
     std::fs::remove_file(site.path().join("content/guide/orphan.md")).expect("rm");
     let gone = server.wait_for("the page to go", "/guide/orphan/", |r| r.status == 404);
     assert!(gone.body.contains("weft-live-reload"));
+
+    let guide = site.path().join("content/guide");
+    std::fs::rename(guide.join("other.md"), guide.join("moved.md")).expect("mv");
+    server.wait_for("the renamed page", "/guide/moved/", |r| r.status == 200);
+    assert_eq!(server.get("/guide/other/").status, 404);
 
     std::fs::remove_file(site.path().join("content/guide/install.md")).expect("rm");
     let status = server.wait_for("the broken link", "/__weft/status", |r| {
@@ -355,43 +364,66 @@ fn survives_editor_save_patterns() {
     assert_eq!(server.get("/guide/.install.md.swp").status, 404);
 }
 
+/// A connection to `/__weft/events{query}` that yields the data of each event.
+struct Events(BufReader<TcpStream>);
+
+impl Events {
+    fn open(server: &Server, query: &str) -> Events {
+        let mut stream = TcpStream::connect(&server.address).expect("connect");
+        write!(
+            stream,
+            "GET /__weft/events{query} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .expect("send");
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .expect("timeout");
+        Events(BufReader::new(stream))
+    }
+
+    fn next(&mut self) -> String {
+        let started = Instant::now();
+        while started.elapsed() < DEADLINE {
+            let mut line = String::new();
+            if self.0.read_line(&mut line).is_ok() {
+                if let Some(json) = line.trim().strip_prefix("data:") {
+                    return json.trim().to_string();
+                }
+            }
+        }
+        panic!("no event");
+    }
+}
+
 #[test]
 fn a_stylesheet_change_is_announced_over_server_sent_events() {
     let site = site();
     let server = Server::start(site.path());
-    let mut events = TcpStream::connect(&server.address).expect("connect");
-    write!(
-        events,
-        "GET /__weft/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
-    )
-    .expect("send");
-    events
-        .set_read_timeout(Some(Duration::from_millis(200)))
-        .expect("timeout");
-    let mut reader = BufReader::new(events);
-    let mut data = Vec::new();
-    let mut next_data = |data: &mut Vec<String>| {
-        let started = Instant::now();
-        while started.elapsed() < DEADLINE {
-            let mut line = String::new();
-            if reader.read_line(&mut line).is_ok() {
-                if let Some(json) = line.trim().strip_prefix("data:") {
-                    data.push(json.trim().to_string());
-                    return;
-                }
-            }
-        }
-        panic!("no event; got {data:?}");
-    };
-    next_data(&mut data);
-    assert!(data[0].contains("\"generation\":1"), "{data:?}");
-    write(site.path(), "static/site.css", "body { color: red; }\n");
-    next_data(&mut data);
+    let mut events = Events::open(&server, "");
     assert_eq!(
-        data[1],
-        r#"{"generation":2,"error":null,"changed":["site.css"]}"#
+        events.next(),
+        r#"{"generation":1,"error":null,"since":null,"changed":null}"#
+    );
+    write(site.path(), "static/site.css", "body { color: red; }\n");
+    assert_eq!(
+        events.next(),
+        r#"{"generation":2,"error":null,"since":1,"changed":["site.css"]}"#
     );
     assert_eq!(server.get("/site.css").body, "body { color: red; }\n");
+
+    // A page that comes back learns what changed since the build it shows.
+    assert_eq!(
+        Events::open(&server, "?since=1").next(),
+        r#"{"generation":2,"error":null,"since":1,"changed":["site.css"]}"#
+    );
+    assert_eq!(
+        Events::open(&server, "?since=2").next(),
+        r#"{"generation":2,"error":null,"since":2,"changed":[]}"#
+    );
+    assert_eq!(
+        Events::open(&server, "?since=7").next(),
+        r#"{"generation":2,"error":null,"since":null,"changed":null}"#
+    );
 }
 
 #[test]

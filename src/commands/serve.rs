@@ -5,6 +5,7 @@
 
 mod http;
 
+use std::collections::{BTreeSet, VecDeque};
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -23,6 +24,8 @@ use crate::watch::{self, Change, ChangeKind, SiteWatcher};
 
 /// Past this many changed files, the browser is told that anything may have changed.
 const MAX_CHANGED: usize = 500;
+/// How many generations back a page that reconnects can be told what changed.
+const HISTORY: usize = 32;
 /// How many ports after `--port` to try when it is in use.
 const PORT_TRIES: u16 = 20;
 
@@ -49,6 +52,44 @@ struct Preview {
     generation: u64,
     /// The plain diagnostics of the latest build, when it failed.
     error: Option<String>,
+    /// The files each of the last few generations changed, oldest first, so that a page
+    /// that reconnects learns what it missed.
+    history: VecDeque<(u64, Arc<[String]>)>,
+}
+
+impl Preview {
+    /// The next generation: `files`, of which `changed` differ from this one's.
+    fn next(&self, files: Arc<Files>, changed: Vec<String>) -> Preview {
+        let mut history = self.history.clone();
+        if history.len() == HISTORY {
+            history.pop_front();
+        }
+        history.push_back((self.generation + 1, changed.into()));
+        Preview {
+            files,
+            generation: self.generation + 1,
+            error: None,
+            history,
+        }
+    }
+
+    /// The output files changed since generation `since`, if the history reaches back so far.
+    fn changed_since(&self, since: u64) -> Option<Vec<String>> {
+        let first = self
+            .history
+            .front()
+            .map_or(self.generation + 1, |(g, _)| *g);
+        if since > self.generation || since + 1 < first {
+            return None;
+        }
+        let changed: BTreeSet<&String> = self
+            .history
+            .iter()
+            .filter(|(g, _)| *g > since)
+            .flat_map(|(_, files)| files.iter())
+            .collect();
+        Some(changed.into_iter().cloned().collect())
+    }
 }
 
 struct Shared {
@@ -100,8 +141,9 @@ pub fn run(options: ServeOptions) -> u8 {
         files: Arc::default(),
         generation: 0,
         error: None,
+        history: VecDeque::new(),
     };
-    let (first, _) = rebuild(&empty, &[], &build, options.quiet);
+    let first = rebuild(&empty, &[], &build, options.quiet);
     let (notices, _) = broadcast::channel(16);
     let shared = Arc::new(Shared {
         root: root.clone(),
@@ -166,25 +208,20 @@ fn serve(listener: TcpListener, shared: Arc<Shared>) -> io::Result<()> {
 fn watch_and_rebuild(mut watcher: SiteWatcher, shared: &Shared, build: &BuildOptions, quiet: bool) {
     while let Some(changes) = watcher.next_changes() {
         let current = shared.preview.load_full();
-        let (next, changed) = rebuild(&current, &changes, build, quiet);
+        let next = rebuild(&current, &changes, build, quiet);
         if next.generation == current.generation && next.error == current.error {
             continue;
         }
-        let message = notice(&next, Some(&changed));
+        let message = notice(&next, Some(current.generation));
         shared.preview.store(Arc::new(next));
         let _ = shared.notices.send(message);
     }
 }
 
-/// The preview after `changes`, and the output files that changed. Files copied as is are
-/// read on request, so when only they changed nothing is rebuilt; anything else reruns the
-/// whole pipeline. A failed build keeps the last good files and carries the diagnostics.
-fn rebuild(
-    current: &Preview,
-    changes: &[Change],
-    build: &BuildOptions,
-    quiet: bool,
-) -> (Preview, Vec<String>) {
+/// The preview after `changes`. Files copied as is are read on request, so when only they
+/// changed nothing is rebuilt; anything else reruns the whole pipeline. A failed build keeps
+/// the last good files and carries the diagnostics.
+fn rebuild(current: &Preview, changes: &[Change], build: &BuildOptions, quiet: bool) -> Preview {
     let started = Instant::now();
     let copied_only = !changes.is_empty()
         && changes.iter().all(|change| {
@@ -197,12 +234,10 @@ fn rebuild(
         if !quiet {
             eprintln!("changed: {}", changed.join(", "));
         }
-        let next = Preview {
-            files: Arc::clone(&current.files),
-            generation: current.generation + 1,
+        return Preview {
             error: current.error.clone(),
+            ..current.next(Arc::clone(&current.files), changed)
         };
-        return (next, changed);
     }
     let (built, diagnostics) = build::build_site(build);
     let elapsed = started.elapsed().as_millis();
@@ -215,12 +250,12 @@ fn rebuild(
         };
         eprint!("{}", render(build::use_color()));
         eprintln!("error: the build failed in {elapsed} ms; still serving the last good build");
-        let next = Preview {
+        return Preview {
             files: Arc::clone(&current.files),
             generation: current.generation,
             error: Some(render(false)),
+            history: current.history.clone(),
         };
-        return (next, Vec::new());
     };
     build::report(diagnostics, quiet);
     let changed = watch::changed_outputs(&current.files, &site.files, changes);
@@ -235,26 +270,80 @@ fn rebuild(
             ),
         }
     }
-    let next = Preview {
-        files: Arc::new(site.files),
-        generation: current.generation + u64::from(!changed.is_empty()),
-        error: None,
-    };
-    (next, changed)
+    if changed.is_empty() {
+        return Preview {
+            files: Arc::new(site.files),
+            generation: current.generation,
+            error: None,
+            history: current.history.clone(),
+        };
+    }
+    current.next(Arc::new(site.files), changed)
 }
 
-/// What the browser is told, as JSON: `changed` is null when anything may have changed.
-fn notice(preview: &Preview, changed: Option<&[String]>) -> String {
+/// What the browser is told, as JSON: the generation, the build error if any, and the
+/// output files `changed` since generation `since`, or null when that is not known.
+fn notice(preview: &Preview, since: Option<u64>) -> String {
     #[derive(Serialize)]
     struct Notice<'a> {
         generation: u64,
         error: Option<&'a str>,
-        changed: Option<&'a [String]>,
+        since: Option<u64>,
+        changed: Option<Vec<String>>,
     }
+    let changed = since
+        .and_then(|since| preview.changed_since(since))
+        .filter(|c| c.len() <= MAX_CHANGED);
     let notice = Notice {
         generation: preview.generation,
         error: preview.error.as_deref(),
-        changed: changed.filter(|c| c.len() <= MAX_CHANGED),
+        since: since.filter(|_| changed.is_some()),
+        changed,
     };
     serde_json::to_string(&notice).expect("a notice is plain data")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembers_what_recent_generations_changed() {
+        let mut preview = Preview {
+            files: Arc::default(),
+            generation: 0,
+            error: None,
+            history: VecDeque::new(),
+        };
+        for i in 1..=HISTORY + 2 {
+            preview = preview.next(Arc::default(), vec![format!("{i}.html"), "a.css".into()]);
+        }
+        let last = preview.generation;
+        assert_eq!(last, (HISTORY + 2) as u64);
+        assert_eq!(preview.changed_since(last), Some(vec![]));
+        assert_eq!(
+            preview.changed_since(last - 2),
+            Some(vec![
+                format!("{}.html", last - 1),
+                format!("{last}.html"),
+                "a.css".into()
+            ])
+        );
+        assert_eq!(
+            preview
+                .changed_since(last - HISTORY as u64)
+                .map(|c| c.len()),
+            Some(HISTORY + 1)
+        );
+        assert_eq!(
+            preview.changed_since(last - HISTORY as u64 - 1),
+            None,
+            "forgotten"
+        );
+        assert_eq!(
+            preview.changed_since(last + 1),
+            None,
+            "another server's page"
+        );
+    }
 }

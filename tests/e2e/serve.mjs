@@ -112,6 +112,25 @@ try {
     await waitForGenerationAfter(generation);
     if (!(await marked())) throw new Error("the page reloaded");
   });
+
+  await check("a hidden tab lets go of the server and catches up when shown", async () => {
+    const setHidden = (hidden) =>
+      tab.evaluate((h) => {
+        Object.defineProperty(document, "hidden", { value: h, configurable: true });
+        document.dispatchEvent(new Event("visibilitychange"));
+      }, hidden);
+    await mark();
+    await setHidden(true);
+    const { generation } = await status(server.url);
+    write("content/guide/install.md", page("Install", "Edited while hidden."));
+    while ((await status(server.url)).generation === generation) await new Promise((ok) => setTimeout(ok, 20));
+    await new Promise((ok) => setTimeout(ok, 200));
+    if (!(await marked()) || (await text()).includes("Edited while hidden")) {
+      throw new Error("the hidden tab was updated");
+    }
+    await setHidden(false);
+    await waitForText("Edited while hidden");
+  });
 } finally {
   await browser.close();
   await server.stop();

@@ -44,12 +44,18 @@ async fn status(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     )
 }
 
-/// Server-Sent Events: the current state, then a notice after each build.
+/// Server-Sent Events: the current state, with what changed since the page's generation
+/// (`?since=N`), then a notice after each build.
 async fn events(
     State(shared): State<Arc<Shared>>,
+    uri: Uri,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let since = uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("since=")))
+        .and_then(|n| n.parse().ok());
     let receiver = shared.notices.subscribe();
-    let now = notice(&shared.preview.load(), None);
+    let now = notice(&shared.preview.load(), since);
     let later = stream::unfold((receiver, shared), |(mut receiver, shared)| async move {
         let message = match receiver.recv().await {
             Ok(message) => message,

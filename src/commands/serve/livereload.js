@@ -1,6 +1,8 @@
 // weft serve: live reload. Injected into every HTML page only while serving.
-// The server sends, over Server-Sent Events, {generation, error, changed}: `changed` lists the
-// output files that differ from the previous build (null: anything may have changed).
+// The server sends, over Server-Sent Events, {generation, error, since, changed}: `changed`
+// lists the output files that differ between build `since` and build `generation` (null:
+// anything may have changed). A hidden tab lets go of its connection (browsers allow only six
+// per server) and asks what it missed when it is shown again.
 (() => {
   "use strict";
   const me = document.currentScript;
@@ -97,10 +99,10 @@
     if (message.error) showError(message.error);
     else hideError();
     if (message.generation === generation) return;
-    const missed = message.generation !== generation + 1 || !message.changed;
+    const known = message.changed && message.since === generation;
     generation = message.generation;
     window.__weft.generation = generation;
-    if (missed) return reload();
+    if (!known) return reload();
     const changed = new Set(message.changed);
     const deps = dependencies();
     if ([...changed].some((path) => deps.has(path))) return reload();
@@ -108,6 +110,24 @@
     if (css.size) swapStylesheets(css);
   };
 
-  const events = new EventSource("/__weft/events");
-  events.onmessage = (event) => update(JSON.parse(event.data));
+  let events = null;
+  const connect = () => {
+    events = new EventSource("/__weft/events?since=" + generation);
+    events.onmessage = (event) => update(JSON.parse(event.data));
+    events.onerror = () => {
+      // The server stopped or restarted: try again, telling it which build this page shows.
+      events.close();
+      events = null;
+      setTimeout(() => { if (!events && !document.hidden) connect(); }, 1000);
+    };
+  };
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden && events) {
+      events.close();
+      events = null;
+    } else if (!document.hidden && !events) {
+      connect();
+    }
+  });
+  if (!document.hidden) connect();
 })();
