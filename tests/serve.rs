@@ -200,7 +200,7 @@ fn serves_pages_with_the_reload_script() {
     assert!(again.body.is_empty());
 
     let folder = server.get("/guide");
-    assert_eq!(folder.status, 301);
+    assert_eq!(folder.status, 307);
     assert!(
         folder.headers.contains("location: /guide/\r\n"),
         "{folder:?}"

@@ -92,7 +92,9 @@ impl Preview {
     }
 }
 
+/// What the server and the rebuilding thread share.
 struct Shared {
+    /// The site's folder, canonical: copied files must stay inside it.
     root: PathBuf,
     preview: ArcSwap<Preview>,
     /// Notices for the browsers, as JSON (see [`notice`]).
@@ -137,6 +139,14 @@ pub fn run(options: ServeOptions) -> u8 {
         base_url: Some(url.clone()),
         ..options.build
     };
+    // Watching starts first, so that a change during the first build is not missed.
+    let watcher = match SiteWatcher::new(&root) {
+        Ok(watcher) => watcher,
+        Err(err) => {
+            eprintln!("error: cannot watch {}: {err}", root.display());
+            return 1;
+        }
+    };
     let empty = Preview {
         files: Arc::default(),
         generation: 0,
@@ -150,13 +160,6 @@ pub fn run(options: ServeOptions) -> u8 {
         preview: ArcSwap::from_pointee(first),
         notices,
     });
-    let watcher = match SiteWatcher::new(&root) {
-        Ok(watcher) => watcher,
-        Err(err) => {
-            eprintln!("error: cannot watch {}: {err}", root.display());
-            return 1;
-        }
-    };
     let rebuilder = Arc::clone(&shared);
     std::thread::spawn(move || watch_and_rebuild(watcher, &rebuilder, &build, options.quiet));
     eprintln!("serving {} at {url} (Ctrl-C to stop)", root.display());

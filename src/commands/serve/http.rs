@@ -88,26 +88,29 @@ async fn site_file(
             return response;
         }
     } else if preview.files.contains_key(&format!("{path}/index.html")) {
-        let mut location: String = path
-            .split('/')
-            .flat_map(|segment| {
-                [
-                    "/".into(),
-                    utf8_percent_encode(segment, SEGMENT).to_string(),
-                ]
-            })
-            .collect();
-        location.push('/');
+        // `/guide` → `/guide/`, so that the page's relative links work; temporary, because
+        // the preview changes.
+        let mut location = folder_url(&path);
         if let Some(query) = uri.query() {
             location = format!("{location}?{query}");
         }
         return (
-            StatusCode::MOVED_PERMANENTLY,
+            StatusCode::TEMPORARY_REDIRECT,
             [(header::LOCATION, location)],
         )
             .into_response();
     }
     not_found(&shared, &preview).await
+}
+
+/// The URL of a folder, from its output path: `a b/c` → `/a%20b/c/`.
+fn folder_url(path: &str) -> String {
+    let mut url: String = path
+        .split('/')
+        .map(|segment| format!("/{}", utf8_percent_encode(segment, SEGMENT)))
+        .collect();
+    url.push('/');
+    url
 }
 
 /// Characters escaped in a path segment of a redirect.
@@ -313,6 +316,12 @@ mod tests {
         ] {
             assert_eq!(request_path(raw), None, "{raw}");
         }
+    }
+
+    #[test]
+    fn builds_folder_urls() {
+        assert_eq!(folder_url("guide"), "/guide/");
+        assert_eq!(folder_url("a b/c?d"), "/a%20b/c%3Fd/");
     }
 
     #[test]
