@@ -39,6 +39,10 @@ pub struct MapGroup {
 
 /// Nodes above which labels are left to tooltips and the list under the map.
 const LABELS_UP_TO: usize = 80;
+/// Pages up to which repulsion is computed exactly, pair by pair.
+const PAIRWISE_UP_TO: usize = 400;
+/// Node-iterations the layout may spend on a large site.
+const LAYOUT_BUDGET: usize = 100_000;
 const LABEL_CHARS: usize = 28;
 const WIDTH: f64 = 1000.0;
 const MARGIN: f64 = 24.0;
@@ -89,11 +93,16 @@ fn layout(site: &Site, graph: &LinkGraph, group: &[usize], groups: usize) -> Vec
             data.add_edge_with_weight(id.0 as usize, parent.0 as usize, 3.0);
         }
     }
+    // Pairwise repulsion is exact but quadratic; above a few hundred pages Barnes-Hut keeps
+    // each iteration at n log n, and fewer iterations keep the whole layout near-linear.
     let settings = fa2::FA2Settings::<f64>::from_graph_order(n).parallel(false);
-    let iterations = if n <= 1000 {
-        400
+    let (settings, iterations) = if n <= PAIRWISE_UP_TO {
+        (settings.with_pairwise_repulsion(), 300)
     } else {
-        (400_000 / n).max(20)
+        (
+            settings.with_barnes_hut_theta(0.8),
+            (LAYOUT_BUDGET / n).clamp(10, 100),
+        )
     };
     let mut runner = settings.build(data);
     runner.run(iterations);
@@ -150,7 +159,7 @@ pub fn draw(site: &Site, graph: &LinkGraph, urls: &Urls) -> MapDrawing {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"site-map\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" role=\"img\" aria-labelledby=\"map-title\"><title id=\"map-title\">Map of {} pages and the links between them</title>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"site-map\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" role=\"group\" aria-labelledby=\"map-title\"><title id=\"map-title\">Map of {} pages and the links between them</title>",
         site.pages.len()
     );
     svg.push_str("<g class=\"edges\">");

@@ -78,6 +78,20 @@ fn options() -> Options {
 
 const MARK: char = '\0';
 
+/// Element ids the default theme uses; headings never take them.
+pub const RESERVED_IDS: &[&str] = &[
+    "main",
+    "search",
+    "search-input",
+    "search-results",
+    "toc-title",
+    "connections-title",
+    "subsections-title",
+    "pages-title",
+    "map-halo",
+    "map-title",
+];
+
 /// Whether `dest` leaves the site (has a scheme such as `https:` or `mailto:`, or is `//host`).
 pub fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
@@ -133,7 +147,7 @@ pub fn render(
     let base = body.start;
     let mut out: Vec<Event> = Vec::new();
     let mut rendered = Rendered::default();
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut used_ids: HashSet<String> = RESERVED_IDS.iter().map(|id| id.to_string()).collect();
     let mut heading: Option<HeadingBuf> = None;
     let mut image: Option<ImageBuf> = None;
     let mut skip_link_text = false;
@@ -288,6 +302,11 @@ pub fn render(
                 in_first_paragraph = 2;
                 out.push(Event::End(TagEnd::Paragraph));
             }
+            Event::TaskListMarker(done) => out.push(Event::InlineHtml(CowStr::Borrowed(if done {
+                "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+            } else {
+                "<input type=\"checkbox\" disabled aria-label=\"To do\"> "
+            }))),
             Event::Html(html) | Event::InlineHtml(html) if !unsafe_html => {
                 out.push(Event::Text(html))
             }
@@ -339,7 +358,20 @@ fn unique_id(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> String {
     if let Some(id) = &heading.explicit_id {
-        if !used.insert(id.clone()) {
+        if RESERVED_IDS.contains(&id.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!("heading id `{id}` is used by the theme"),
+                )
+                .at(file, heading.span.clone())
+                .label("reserved id")
+                .help(format!(
+                    "choose another id; the theme uses {}",
+                    RESERVED_IDS.join(", ")
+                )),
+            );
+        } else if !used.insert(id.clone()) {
             diagnostics.push(
                 Diagnostic::error(
                     "duplicate-id",

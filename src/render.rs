@@ -282,6 +282,8 @@ struct BacklinkCtx<'a> {
     url: String,
     kind: &'a str,
     label: &'a str,
+    /// The page already shows in one of this page's relation groups (e.g. as an inverse).
+    in_relations: bool,
 }
 
 #[derive(Serialize)]
@@ -333,6 +335,7 @@ struct PageCtx<'a> {
     taxonomies: Vec<GroupCtx<'a>>,
     relations: Vec<GroupCtx<'a>>,
     backlinks: Vec<BacklinkCtx<'a>>,
+    backlinks_more: usize,
     ancestors: Vec<LinkCtx<'a>>,
     prev: Option<LinkCtx<'a>>,
     next: Option<LinkCtx<'a>>,
@@ -358,6 +361,10 @@ pub struct Renderer<'a> {
     /// Templates.
     pub theme: &'a Theme,
 }
+
+/// Backlinks listed on a page; a hub's page says how many more there are instead, so that
+/// its size does not grow with the site.
+const MAX_BACKLINKS: usize = 200;
 
 /// Pages around the current one shown in the section navigation, so that a page's size
 /// does not grow with its section.
@@ -491,9 +498,16 @@ impl<'a> Renderer<'a> {
                     pages: g.pages.iter().map(|&p| self.link(p)).collect(),
                 })
                 .collect(),
+            backlinks_more: self.graph.backlinks[index]
+                .len()
+                .saturating_sub(MAX_BACKLINKS),
             backlinks: self.graph.backlinks[index]
                 .iter()
+                .take(MAX_BACKLINKS)
                 .map(|(from, kind)| BacklinkCtx {
+                    in_relations: self.graph.relations[index]
+                        .iter()
+                        .any(|g| g.pages.contains(from)),
                     title: &self.site.page(*from).title,
                     url: self.urls.path(&self.site.page(*from).url),
                     kind: kind.name(),
