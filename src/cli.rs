@@ -123,7 +123,11 @@ pub fn run() -> u8 {
             bind: args.bind,
             port: args.port,
             open: args.open,
-            quiet: cli.quiet,
+            verbosity: match (cli.quiet, cli.verbose) {
+                (true, _) => serve::Verbosity::Quiet,
+                (_, true) => serve::Verbosity::Verbose,
+                _ => serve::Verbosity::Normal,
+            },
         }),
         Command::New(NewCommand::Site { dir }) => new::site(&dir),
         Command::New(NewCommand::Page { path }) => new::page(&cli.root, &path),

@@ -40,8 +40,19 @@ pub struct ServeOptions {
     pub port: u16,
     /// Open the site in the default browser.
     pub open: bool,
-    /// Print errors only.
-    pub quiet: bool,
+    /// How much to print about rebuilds.
+    pub verbosity: Verbosity,
+}
+
+/// How much `weft serve` prints about rebuilds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    /// Errors only.
+    Quiet,
+    /// One line per rebuild, and the diagnostics.
+    Normal,
+    /// Also each changed file and the time of each stage.
+    Verbose,
 }
 
 /// What the server hands out: swapped whole after each build, never half-built.
@@ -153,7 +164,7 @@ pub fn run(options: ServeOptions) -> u8 {
         error: None,
         history: VecDeque::new(),
     };
-    let first = rebuild(&empty, &[], &build, options.quiet);
+    let first = rebuild(&empty, &[], &build, options.verbosity);
     let (notices, _) = broadcast::channel(16);
     let shared = Arc::new(Shared {
         root: root.clone(),
@@ -161,7 +172,8 @@ pub fn run(options: ServeOptions) -> u8 {
         notices,
     });
     let rebuilder = Arc::clone(&shared);
-    std::thread::spawn(move || watch_and_rebuild(watcher, &rebuilder, &build, options.quiet));
+    let verbosity = options.verbosity;
+    std::thread::spawn(move || watch_and_rebuild(watcher, &rebuilder, &build, verbosity));
     eprintln!("serving {} at {url} (Ctrl-C to stop)", root.display());
     if options.open {
         if let Err(err) = opener::open(&url) {
@@ -208,10 +220,24 @@ fn serve(listener: TcpListener, shared: Arc<Shared>) -> io::Result<()> {
 }
 
 /// Waits for changes, rebuilds, swaps the preview and tells the browsers.
-fn watch_and_rebuild(mut watcher: SiteWatcher, shared: &Shared, build: &BuildOptions, quiet: bool) {
+fn watch_and_rebuild(
+    mut watcher: SiteWatcher,
+    shared: &Shared,
+    build: &BuildOptions,
+    verbosity: Verbosity,
+) {
     while let Some(changes) = watcher.next_changes() {
+        if verbosity == Verbosity::Verbose {
+            for change in &changes {
+                let shown = change
+                    .path
+                    .strip_prefix(&shared.root)
+                    .unwrap_or(&change.path);
+                eprintln!("changed: {} ({:?})", shown.display(), change.kind);
+            }
+        }
         let current = shared.preview.load_full();
-        let next = rebuild(&current, &changes, build, quiet);
+        let next = rebuild(&current, &changes, build, verbosity);
         if next.generation == current.generation && next.error == current.error {
             continue;
         }
@@ -224,7 +250,13 @@ fn watch_and_rebuild(mut watcher: SiteWatcher, shared: &Shared, build: &BuildOpt
 /// The preview after `changes`. Files copied as is are read on request, so when only they
 /// changed nothing is rebuilt; anything else reruns the whole pipeline. A failed build keeps
 /// the last good files and carries the diagnostics.
-fn rebuild(current: &Preview, changes: &[Change], build: &BuildOptions, quiet: bool) -> Preview {
+fn rebuild(
+    current: &Preview,
+    changes: &[Change],
+    build: &BuildOptions,
+    verbosity: Verbosity,
+) -> Preview {
+    let quiet = verbosity == Verbosity::Quiet;
     let started = Instant::now();
     let copied_only = !changes.is_empty()
         && changes.iter().all(|change| {
@@ -235,7 +267,7 @@ fn rebuild(current: &Preview, changes: &[Change], build: &BuildOptions, quiet: b
     if copied_only {
         let changed = watch::copies_of(&current.files, changes);
         if !quiet {
-            eprintln!("changed: {}", changed.join(", "));
+            eprintln!("re-read {}", changed.join(", "));
         }
         return Preview {
             error: current.error.clone(),
@@ -261,6 +293,9 @@ fn rebuild(current: &Preview, changes: &[Change], build: &BuildOptions, quiet: b
         };
     };
     build::report(diagnostics, quiet);
+    if verbosity == Verbosity::Verbose {
+        eprint!("{}", site.timings.report());
+    }
     let changed = watch::changed_outputs(&current.files, &site.files, changes);
     let elapsed = started.elapsed().as_millis();
     if !quiet {
