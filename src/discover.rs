@@ -178,26 +178,6 @@ fn read_markdown(file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ignores_editor_files() {
-        for name in [
-            ".ran.md.swp",
-            "ran.md~",
-            "#ran.md#",
-            "4913",
-            ".#ran.md",
-            ".DS_Store",
-        ] {
-            assert!(is_ignored_name(name), "{name}");
-        }
-        assert!(!is_ignored_name("ran-coe.md"));
-    }
-}
-
 /// A fingerprint of every input of a build: the names, sizes and modification times of the
 /// config and of every file under `content/`, `static/`, `templates/` and `themes/`, plus
 /// `salt` (the weft binary and the build options). Reads metadata only.
@@ -228,4 +208,24 @@ pub fn fingerprint(root: &Path, salt: &str) -> String {
         }
     }
     format!("{:016x}", hasher.digest())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignores_editor_files() {
+        for name in [
+            ".ran.md.swp",
+            "ran.md~",
+            "#ran.md#",
+            "4913",
+            ".#ran.md",
+            ".DS_Store",
+        ] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        assert!(!is_ignored_name("ran-coe.md"));
+    }
 }

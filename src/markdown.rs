@@ -331,6 +331,7 @@ pub fn render(
     }
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    html.shrink_to_fit();
     rendered.html = html;
     rendered.summary = shorten(&rendered.summary, 200);
     rendered

@@ -459,10 +459,11 @@ mod tests {
     fn writes_changes_only_and_removes_stale_files() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
+        let manifest = dir.path().join("manifest");
         let first = write(
             &out,
             &files(&[("index.html", "a"), ("x/index.html", "b")]),
-            None,
+            books(&manifest, None),
         )
         .unwrap();
         assert_eq!(
@@ -478,7 +479,7 @@ mod tests {
         let second = write(
             &out,
             &files(&[("index.html", "a"), ("y/index.html", "c")]),
-            None,
+            books(&manifest, None),
         )
         .unwrap();
         assert_eq!(

@@ -368,7 +368,7 @@ const MAX_BACKLINKS: usize = 200;
 
 /// Pages around the current one shown in the section navigation, so that a page's size
 /// does not grow with its section.
-const NAV_WINDOW: usize = 15;
+const NAV_WINDOW: usize = 8;
 
 impl<'a> Renderer<'a> {
     fn link(&self, id: PageId) -> LinkCtx<'a> {

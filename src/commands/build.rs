@@ -165,6 +165,9 @@ pub fn build_site(options: &BuildOptions) -> (Option<BuiltSite>, Diagnostics) {
     (Some(built), diagnostics)
 }
 
+/// Identical render failures: the message and the help line.
+type FailureKey = (String, Option<String>);
+
 /// Renders every page and section in parallel.
 fn render_all(renderer: &Renderer, problems: &mut Vec<Diagnostic>) -> Files {
     let rendered: Vec<(PageId, Result<String, Diagnostic>)> = renderer
@@ -172,12 +175,19 @@ fn render_all(renderer: &Renderer, problems: &mut Vec<Diagnostic>) -> Files {
         .ids()
         .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|id| (id, renderer.render_page(id)))
+        .map(|id| {
+            // Tera's output grows by doubling; keeping the spare capacity of 10,000 pages
+            // would cost as much memory as the pages themselves.
+            let html = renderer.render_page(id).map(|mut html| {
+                html.shrink_to_fit();
+                html
+            });
+            (id, html)
+        })
         .collect();
     let mut files = Files::new();
     // A broken template fails every page that uses it: report it once, naming the pages.
-    let mut failures: BTreeMap<(String, Option<String>), Vec<(PageId, Diagnostic)>> =
-        BTreeMap::new();
+    let mut failures: BTreeMap<FailureKey, Vec<(PageId, Diagnostic)>> = BTreeMap::new();
     for (id, result) in rendered {
         match result {
             Ok(html) => {
