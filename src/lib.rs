@@ -17,6 +17,7 @@ pub mod map;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod site;
 pub mod source;
 pub mod taxonomy;

@@ -39,4 +39,4 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// The built-in static files, by URL path.
-pub const STATICS: &[(&str, &[u8])] = embed_static!("weft.css", "weft.js");
+pub const STATICS: &[(&str, &[u8])] = embed_static!("weft.css", "weft.js", "search.js");

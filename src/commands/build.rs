@@ -143,6 +143,10 @@ pub fn build_site(options: &BuildOptions) -> (Option<BuiltSite>, Diagnostics) {
         };
         files = render_all(&renderer, &mut problems);
         timings.stage("render");
+        if config.search {
+            crate::search::add_index(&mut files, &config.language, &mut problems);
+            timings.stage("search");
+        }
         generate::add_generated(&renderer, &mut files, &mut problems);
         timings.stage("generate");
     }

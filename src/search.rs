@@ -1,0 +1,236 @@
+//! Site search that needs no server: a [Pagefind](https://pagefind.app) index of the rendered
+//! pages, built in memory during the build and added to the site's files under `pagefind/`,
+//! so a failed build writes none of it and any static host can serve it.
+//!
+//! The index holds URLs from the site root (`/eu/ran-coe/`); `pagefind.js` prefixes the path
+//! it was loaded from, so one index works under any `base_url` sub-path.
+
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
+
+use crate::diag::Diagnostic;
+use crate::output::{Content, Files};
+
+/// The folder of the output that holds the index and Pagefind's scripts.
+pub const BUNDLE_DIR: &str = "pagefind";
+
+/// Parts of a page that are not worth finding: heading anchors (`#`) and the table of contents.
+const EXCLUDE: &[&str] = &["a.anchor", "nav", ".toc-inline"];
+
+/// At most this many fragment files (one per page below it, pages grouped above it), so a
+/// large site does not write, and deploy, one more file per page.
+const MAX_FRAGMENT_FILES: u32 = 1000;
+
+/// Indexes every HTML page in `files` and adds the index files to them.
+///
+/// Call it with the rendered pages and sections only (before aliases, taxonomy pages and
+/// `404.html` are added), so that search finds content, not lists and redirects.
+pub fn add_index(files: &mut Files, language: &str, problems: &mut Vec<Diagnostic>) {
+    let pages: Vec<(&String, &[u8])> = files
+        .iter()
+        .filter_map(|(path, content)| match content {
+            Content::Bytes(bytes) if path.ends_with(".html") => Some((path, bytes.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let pages: Vec<(String, String)> = pages
+        .into_par_iter()
+        .map(|(path, bytes)| {
+            let html = String::from_utf8_lossy(bytes);
+            (page_url(path), searchable_part(&html, language))
+        })
+        .collect();
+    match build_index(pages, language) {
+        Ok(index) => {
+            for (path, bytes) in index {
+                files.insert(format!("{BUNDLE_DIR}/{path}"), Content::Bytes(bytes));
+            }
+        }
+        Err(err) => problems.push(
+            Diagnostic::error(
+                "search-index",
+                format!("cannot build the search index: {err:#}"),
+            )
+            .help("set `search: false` in weft.yaml to build the site without search"),
+        ),
+    }
+}
+
+/// The attribute that marks what a page's search entry holds (the theme puts it on `<article>`).
+const BODY_MARK: &str = "data-pagefind-body";
+
+/// The parts of a page marked [`BODY_MARK`], as a small page of their own, so Pagefind parses
+/// a fraction of each page; the whole page when nothing is marked.
+fn searchable_part(html: &str, language: &str) -> String {
+    let mut parts = String::new();
+    let mut from = 0;
+    while let Some((start, end)) = marked_element(html, from) {
+        parts.push_str(&html[start..end]);
+        from = end;
+    }
+    if parts.is_empty() {
+        return html.to_string();
+    }
+    let mut lang = String::new();
+    let _ = pulldown_cmark_escape::escape_html(&mut lang, language);
+    format!("<!DOCTYPE html><html lang=\"{lang}\"><body>{parts}</body></html>")
+}
+
+/// The byte range of the next element at or after `from` whose start tag carries [`BODY_MARK`].
+fn marked_element(html: &str, from: usize) -> Option<(usize, usize)> {
+    let mut search = from;
+    let (start, name, open_end) = loop {
+        let mark = search + html.get(search..)?.find(BODY_MARK)?;
+        search = mark + BODY_MARK.len();
+        let start = html[..mark].rfind('<')?;
+        if start < from || html[start..mark].contains('>') {
+            continue; // text that mentions the attribute, not a tag carrying it
+        }
+        let name: String = html[start + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        if name.is_empty() {
+            continue;
+        }
+        break (
+            start,
+            name.to_ascii_lowercase(),
+            mark + html[mark..].find('>')? + 1,
+        );
+    };
+    let (open, close) = (format!("<{name}"), format!("</{name}>"));
+    let lower = html[open_end..].to_ascii_lowercase();
+    let mut depth = 1usize;
+    let mut at = 0;
+    while depth > 0 {
+        let next_close = lower[at..].find(&close)? + at;
+        let nested_open = lower[at..next_close].match_indices(&open).find(|(i, _)| {
+            let after = lower.as_bytes().get(at + i + open.len()).copied();
+            matches!(after, Some(b' ' | b'>' | b'\t' | b'\n' | b'\r' | b'/'))
+        });
+        match nested_open {
+            Some((i, _)) => {
+                depth += 1;
+                at += i + open.len();
+            }
+            None => {
+                depth -= 1;
+                at = next_close + close.len();
+            }
+        }
+    }
+    Some((start, open_end + at))
+}
+
+/// The URL of an output file from the site root: `eu/ran/index.html` → `/eu/ran/`.
+fn page_url(path: &str) -> String {
+    format!("/{}", path.strip_suffix("index.html").unwrap_or(path))
+}
+
+/// Runs Pagefind on `(url, html)` pages; returns the index files, by path inside the bundle.
+fn build_index(
+    pages: Vec<(String, String)>,
+    language: &str,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+    runtime.block_on(async {
+        let options = PagefindServiceConfig::builder()
+            .force_language(language.to_string())
+            .exclude_selectors(EXCLUDE.iter().map(|s| s.to_string()).collect())
+            .max_fragments(MAX_FRAGMENT_FILES)
+            .build();
+        let mut index = PagefindIndex::new(Some(options))?;
+        for (url, html) in pages {
+            index.add_html_file(None, Some(url), html).await?;
+        }
+        let files = index.get_files().await?;
+        Ok(files
+            .into_iter()
+            .filter(|file| !is_unused_ui(&file.filename))
+            .map(|file| {
+                let path = crate::source::display_path(&file.filename);
+                (path, file.contents)
+            })
+            .collect())
+    })
+}
+
+/// Pagefind's ready-made search interfaces: the theme's `search.js` uses `pagefind.js` itself.
+fn is_unused_ui(path: &std::path::Path) -> bool {
+    let name = path.to_string_lossy();
+    name.starts_with("pagefind-ui.")
+        || name.starts_with("pagefind-modular-ui.")
+        || name.starts_with("pagefind-component-ui.")
+        || name.starts_with("pagefind-highlight.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(title: &str, body: &str) -> Content {
+        Content::Bytes(
+            format!(
+                "<!DOCTYPE html><html lang=\"en\"><head><title>{title}</title></head><body>\
+                 <nav>Menu everywhere</nav><article data-pagefind-body><h1>{title}</h1>{body}</article></body></html>"
+            )
+            .into_bytes(),
+        )
+    }
+
+    #[test]
+    fn urls_are_from_the_site_root() {
+        assert_eq!(page_url("index.html"), "/");
+        assert_eq!(page_url("eu/ran/index.html"), "/eu/ran/");
+    }
+
+    #[test]
+    fn only_the_marked_element_is_kept() {
+        let page = "<html><body><nav>Menu</nav><article class=\"x\" data-pagefind-body><h1>T</h1>\
+                    <article>inner</article><p>data-pagefind-body in text</p></article><footer>F</footer></body></html>";
+        let part = searchable_part(page, "en");
+        assert_eq!(
+            part,
+            "<!DOCTYPE html><html lang=\"en\"><body><article class=\"x\" data-pagefind-body><h1>T</h1>\
+             <article>inner</article><p>data-pagefind-body in text</p></article></body></html>"
+        );
+        let plain = "<html><body><p>No mark</p></body></html>";
+        assert_eq!(searchable_part(plain, "en"), plain);
+        let unclosed = "<html><body><main data-pagefind-body><p>x</p></body></html>";
+        assert_eq!(searchable_part(unclosed, "en"), unclosed);
+    }
+
+    #[test]
+    fn indexes_pages_into_the_bundle_folder_deterministically() {
+        let mut files = Files::new();
+        files.insert(
+            "index.html".into(),
+            html("Home", "<p>Welcome to the network.</p>"),
+        );
+        files.insert(
+            "eu/ran/index.html".into(),
+            html("RAN", "<p>Practitioners prevent radicalisation.</p>"),
+        );
+        files.insert("weft.css".into(), Content::Static(b"body{}"));
+        let mut again = files.clone();
+        let mut problems = Vec::new();
+        add_index(&mut files, "en", &mut problems);
+        add_index(&mut again, "en", &mut problems);
+        assert!(problems.is_empty());
+        for needed in ["pagefind/pagefind.js", "pagefind/pagefind-entry.json"] {
+            assert!(files.contains_key(needed), "{needed} missing");
+        }
+        assert!(files.keys().any(|p| p.ends_with(".pf_fragment")));
+        let bytes = |f: &Files| -> Vec<(String, Vec<u8>)> {
+            f.iter()
+                .map(|(p, c)| match c {
+                    Content::Bytes(b) => (p.clone(), b.clone()),
+                    _ => (p.clone(), Vec::new()),
+                })
+                .collect()
+        };
+        assert_eq!(bytes(&files), bytes(&again));
+    }
+}

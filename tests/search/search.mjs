@@ -1,0 +1,166 @@
+// The site search, as a reader uses it: builds the flagship site for a sub-path
+// (http://127.0.0.1:PORT/docs/), serves it on loopback, types into the search box in headless
+// Chromium and checks that the expected page is among the results, and that the result links work.
+//
+// usage: node search.mjs            (weft from $WEFT_BIN, else target/debug or target/release)
+// The last line is `N passed, M failed`; the exit code is 1 when anything failed.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const BASE_PATH = "/docs/";
+
+/** Words a reader types, and a page (by URL path under the site) that must be among the results. */
+const CASES = [
+  ["RAN", "european-union/ran-coe/"],
+  ["Internet Referral Unit", "european-union/eu-internet-referral-unit/"],
+  ["SSCAT", "european-union/sscat/"],
+  ["Global Counterterrorism Forum", "gctf/"],
+  ["FATF", "organisations/fatf/"],
+  ["radicalisation", "european-union/ran-coe/"],
+];
+
+function weftBinary() {
+  const candidates = [
+    process.env.WEFT_BIN,
+    join(REPO, "target/debug/weft"),
+    join(REPO, "target/release/weft"),
+  ].filter(Boolean);
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) throw new Error(`no weft binary; build it (cargo build) or set WEFT_BIN (looked at ${candidates.join(", ")})`);
+  return found;
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+};
+
+/** Serves `root` under BASE_PATH on 127.0.0.1; anything else is a 404. */
+async function serve(root) {
+  const server = createServer(async (req, res) => {
+    let status = 404;
+    let file = join(root, "404.html");
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    if (path.startsWith(BASE_PATH)) {
+      let candidate = normalize(join(root, path.slice(BASE_PATH.length)));
+      if (path.endsWith("/")) candidate = join(candidate, "index.html");
+      const inside = candidate.startsWith(root + sep);
+      if (inside && (await stat(candidate).then((s) => s.isFile(), () => false))) {
+        status = 200;
+        file = candidate;
+      }
+    }
+    res.writeHead(status, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+    res.end(await readFile(file));
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  return { port: server.address().port, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Types `query` into the search box; returns the result links (href) once they show. */
+async function search(page, query) {
+  const input = page.locator("#search input[type=search]");
+  await input.fill("");
+  await input.fill(query);
+  const status = page.locator("#search [role=status]");
+  await status.filter({ hasText: query }).waitFor({ timeout: 15000 });
+  return page.locator("#search .search-results a").evaluateAll((links) => links.map((a) => a.href));
+}
+
+async function main() {
+  let passed = 0;
+  let failed = 0;
+  const check = (name, ok, detail = "") => {
+    if (ok) passed++;
+    else failed++;
+    console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok || !detail ? "" : `: ${detail}`}`);
+  };
+  const out = mkdtempSync(join(tmpdir(), "weft-search-"));
+  const site = await serve(join(out, "site"));
+  const origin = `http://127.0.0.1:${site.port}`;
+  let browser;
+  try {
+    const build = spawnSync(
+      weftBinary(),
+      ["build", "--quiet", "--root", REPO, "--output", join(out, "site"), "--base-url", `${origin}${BASE_PATH}`],
+      { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    );
+    check("the flagship site builds", build.status === 0, build.stderr);
+    if (build.status !== 0) return { passed, failed };
+    check("the search index is written", existsSync(join(out, "site/pagefind/pagefind.js")));
+
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      args: [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+      ],
+    });
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (err) => errors.push(err.message));
+    // No request may leave the site.
+    const outside = [];
+    await page.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith(origin + BASE_PATH)) return route.continue();
+      outside.push(url);
+      return route.abort();
+    });
+    await page.goto(`${origin}${BASE_PATH}`);
+    check("the header has a search box", (await page.locator("#search input[type=search]").count()) === 1);
+
+    for (const [query, expected] of CASES) {
+      const want = `${origin}${BASE_PATH}${expected}`;
+      try {
+        const links = await search(page, query);
+        check(`"${query}" finds ${BASE_PATH}${expected}`, links.includes(want), `got ${links.join(" ") || "nothing"}`);
+      } catch (err) {
+        check(`"${query}" finds ${BASE_PATH}${expected}`, false, err.message);
+      }
+    }
+
+    const empty = await search(page, "zzzqqqxxnotaword").catch(() => null);
+    check("a word that is nowhere shows no results", Array.isArray(empty) && empty.length === 0);
+
+    // A result, followed, opens its page from a page deeper in the site.
+    await page.goto(`${origin}${BASE_PATH}gctf/`);
+    const links = await search(page, "SSCAT").catch(() => []);
+    const first = page.locator("#search .search-results a").first();
+    if (links.length > 0) {
+      await Promise.all([page.waitForURL(links[0]), first.click()]);
+      const heading = await page.locator("h1").first().textContent();
+      check("a result link opens its page", heading.includes("SSCAT") || links[0].includes("sscat"), `opened ${page.url()} (${heading})`);
+    } else {
+      check("a result link opens its page", false, "no results for SSCAT");
+    }
+    const excerpt = await search(page, "Europol")
+      .then(() => page.locator("#search .search-excerpt mark").count())
+      .catch(() => 0);
+    check("excerpts mark the words searched for", excerpt > 0);
+    check("no script errors", errors.length === 0, errors.join("; "));
+    check("no request leaves the site", outside.length === 0, outside.join(" "));
+  } catch (err) {
+    check("the search test ran", false, err.stack ?? String(err));
+  } finally {
+    if (browser) await browser.close();
+    await site.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+  return { passed, failed };
+}
+
+const { passed, failed } = await main();
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;

@@ -1,0 +1,137 @@
+// weft default theme: site search. Fills the header's search slot with a search box and shows
+// results (title, excerpt, link) from the Pagefind index that `weft build` writes to pagefind/.
+// The index is loaded on first use; paths are taken from this script's own URL, so the search
+// works wherever the site is published, sub-paths included.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var slot = document.getElementById("search");
+  if (!slot || !script || !script.src) return;
+  var bundle = new URL("pagefind/pagefind.js", script.src).href;
+  var MAX_RESULTS = 10;
+  var pagefind = null;
+  var latest = 0;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  // Pagefind's excerpts are text with `<` and `>` escaped and matches in <mark>; build them as
+  // DOM nodes so no markup from a page can get in.
+  function excerpt(html) {
+    var p = el("p", "search-excerpt");
+    var marked = false;
+    html.split(/(<mark>|<\/mark>)/).forEach(function (part) {
+      if (part === "<mark>") marked = true;
+      else if (part === "</mark>") marked = false;
+      else if (part) {
+        var text = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+        p.appendChild(marked ? el("mark", "", text) : document.createTextNode(text));
+      }
+    });
+    return p;
+  }
+
+  function load() {
+    if (!pagefind) {
+      pagefind = import(bundle).then(function (api) {
+        return api.options({ excerptLength: 24 }).then(function () { return api; });
+      });
+      pagefind.catch(function () { pagefind = null; });
+    }
+    return pagefind;
+  }
+
+  var form = el("form", "search-form");
+  form.setAttribute("role", "search");
+  var label = el("label", "visually-hidden", "Search this site");
+  label.htmlFor = "search-input";
+  var input = el("input");
+  input.type = "search";
+  input.id = "search-input";
+  input.name = "q";
+  input.placeholder = "Search";
+  input.autocomplete = "off";
+  input.spellcheck = false;
+  input.setAttribute("aria-controls", "search-results");
+  var panel = el("div", "search-results");
+  panel.id = "search-results";
+  panel.hidden = true;
+  var status = el("p", "search-status");
+  status.setAttribute("role", "status");
+  var list = el("ol", "search-list");
+  panel.appendChild(status);
+  panel.appendChild(list);
+  form.appendChild(label);
+  form.appendChild(input);
+  slot.appendChild(form);
+  slot.appendChild(panel);
+
+  function close() {
+    panel.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+  }
+
+  function show(query, results, total) {
+    list.textContent = "";
+    results.forEach(function (data) {
+      var item = el("li", "search-result");
+      var link = el("a", "search-title", (data.meta && data.meta.title) || data.url);
+      link.href = data.url;
+      item.appendChild(link);
+      item.appendChild(excerpt(data.excerpt || ""));
+      list.appendChild(item);
+    });
+    status.textContent = total === 0
+      ? "No results for “" + query + "”"
+      : total + (total === 1 ? " result" : " results") + " for “" + query + "”";
+    panel.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  }
+
+  function run() {
+    var query = input.value.trim();
+    var ticket = ++latest;
+    if (!query) { close(); return; }
+    load().then(function (api) {
+      return api.debouncedSearch(query, {}, 120);
+    }).then(function (search) {
+      if (!search || ticket !== latest) return null;
+      var top = search.results.slice(0, MAX_RESULTS);
+      return Promise.all(top.map(function (r) { return r.data(); })).then(function (data) {
+        if (ticket === latest) show(query, data, search.results.length);
+      });
+    }).catch(function () {
+      if (ticket !== latest) return;
+      list.textContent = "";
+      status.textContent = "Search is not available here.";
+      panel.hidden = false;
+    });
+  }
+
+  input.addEventListener("input", run);
+  input.addEventListener("focus", function () { load(); if (input.value.trim()) run(); }, { once: false });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var first = list.querySelector("a");
+    if (first && !panel.hidden) first.click();
+  });
+  slot.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { close(); input.focus(); }
+  });
+  document.addEventListener("click", function (event) {
+    if (!slot.contains(event.target)) close();
+  });
+  // "/" focuses the search box, as on many documentation sites.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      input.focus();
+    }
+  });
+})();
