@@ -55,6 +55,13 @@ struct CheckArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// Also check links to other sites (http, https); links that work are cached for a day
+    /// in .weft-cache/external.json.
+    #[arg(long)]
+    external: bool,
+    /// Seconds to wait for each external link.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS", requires = "external", value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +119,13 @@ pub fn run() -> u8 {
                 base_url: None,
                 drafts: args.drafts,
             };
+            if args.external {
+                let settings = crate::external::Settings {
+                    timeout: std::time::Duration::from_secs(args.timeout),
+                    ..Default::default()
+                };
+                return crate::external::run(&options, &settings, cli.quiet);
+            }
             build::check(&options, cli.quiet)
         }
         Command::Serve(args) => serve::run(serve::ServeOptions {

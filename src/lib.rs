@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod diag;
 pub mod discover;
+pub mod external;
 pub mod frontmatter;
 pub mod generate;
 pub mod links;
