@@ -200,6 +200,12 @@ fn atom(renderer: &Renderer) -> String {
     let _ = writeln!(out, "  <id>{}</id>", xml(&renderer.urls.permalink("")));
     let _ = writeln!(out, "  <updated>{updated}</updated>");
     let _ = writeln!(out, "  <generator>weft</generator>");
+    // Atom requires an author for the feed unless every entry has one (RFC 4287, 4.1.1).
+    let _ = writeln!(
+        out,
+        "  <author><name>{}</name></author>",
+        xml(&renderer.config.title)
+    );
     for id in dated {
         let page = site.page(id);
         let permalink = renderer.urls.permalink(&page.url);
