@@ -86,6 +86,8 @@ pub struct Resolver<'a> {
     by_name: HashMap<String, Vec<PageId>>,
     by_title: HashMap<String, Vec<PageId>>,
     by_url: HashMap<&'a str, PageId>,
+    /// Files beside pages in content/, by content path: their URL may differ (slugs).
+    assets: HashMap<String, &'a str>,
     files: HashSet<String>,
     anchors: Vec<HashSet<&'a str>>,
 }
@@ -151,12 +153,18 @@ impl<'a> Resolver<'a> {
             .ids()
             .map(|id| (site.page(id).url.trim_end_matches('/'), id))
             .collect();
+        let assets = site
+            .assets
+            .iter()
+            .map(|(url, asset)| (display_path(&asset.rel), url.as_str()))
+            .collect();
         Resolver {
             site,
             by_path,
             by_name,
             by_title,
             by_url,
+            assets,
             files,
             anchors,
         }
@@ -282,14 +290,23 @@ impl<'a> Resolver<'a> {
             });
         };
         let bare = url.trim_end_matches('/');
+        if !path.starts_with('/') {
+            if let Some(asset_url) = self.assets.get(&url) {
+                return Ok(Target::File(asset_url.to_string()));
+            }
+        }
         if self.files.contains(&url) {
             return Ok(Target::File(url));
         }
         if let Some(&id) = self.by_url.get(bare) {
             return Ok(Target::Page { id, anchor: None });
         }
-        let candidates = self.files.iter().map(String::as_str);
-        let suggestion = suggest(&url, candidates).map(|s| {
+        let suggestion = if path.starts_with('/') {
+            suggest(&url, self.files.iter().map(String::as_str))
+        } else {
+            suggest(&url, self.assets.keys().map(String::as_str))
+        };
+        let suggestion = suggestion.map(|s| {
             if path.starts_with('/') {
                 format!("/{s}")
             } else {
