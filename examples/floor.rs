@@ -24,7 +24,10 @@ fn main() -> std::io::Result<()> {
         let text = std::fs::read_to_string(path)?;
         let mut html = String::with_capacity(text.len() * 2);
         pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&text));
-        let rel = path.strip_prefix(&content).unwrap_or(path).with_extension("");
+        let rel = path
+            .strip_prefix(&content)
+            .unwrap_or(path)
+            .with_extension("");
         let dir = out.join(rel);
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join("index.html"), html)
