@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::commands::progress::Progress;
 use crate::config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::discover;
@@ -38,7 +39,8 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn start() -> Self {
+    /// Starts timing: the first stage runs from now.
+    pub fn start() -> Self {
         Timings {
             last: Some(Instant::now()),
             stages: Vec::new(),
@@ -285,7 +287,9 @@ pub fn run(options: &BuildOptions, output: Option<&Path>, quiet: bool, verbose: 
         }
         return 0;
     }
+    let progress = Progress::start("building the site", quiet);
     let (built, diagnostics) = build_site(options);
+    progress.finish();
     let clean = diagnostics.counts() == (0, 0);
     report(diagnostics, quiet);
     let Some(mut built) = built else {
@@ -368,7 +372,9 @@ fn up_to_date(out: &Path, manifest: &Path, fingerprint: &str) -> Option<(usize, 
 
 /// `weft check`: every validation of build, nothing written.
 pub fn check(options: &BuildOptions, quiet: bool) -> u8 {
+    let progress = Progress::start("checking the site", quiet);
     let (built, diagnostics) = build_site(options);
+    progress.finish();
     report(diagnostics, quiet);
     match built {
         Some(built) => {

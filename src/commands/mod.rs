@@ -2,4 +2,5 @@
 
 pub mod build;
 pub mod new;
+pub mod progress;
 pub mod serve;
