@@ -239,18 +239,26 @@ fn write_fresh(
         fs::create_dir_all(parent).map_err(|e| err(parent, e))?;
     }
     fs::create_dir(&staging).map_err(|e| err(&staging, e))?;
-    let written = files
-        .par_iter()
-        .map(|(path, content)| {
-            let full = staging.join(path);
-            let bytes = read_content(content)?;
-            let parent = full.parent().unwrap_or(&staging);
-            fs::create_dir_all(parent).map_err(|e| err(parent, e))?;
-            fs::write(&full, &bytes).map_err(|e| err(&full, e))?;
-            let meta = fs::metadata(&full).map_err(|e| err(&full, e))?;
-            Ok((path.clone(), entry_for(&bytes, &meta)))
-        })
-        .collect::<Result<HashMap<String, Entry>, OutputError>>();
+    // Every folder once, parents first; then the files, each written through one handle.
+    let dirs: BTreeSet<&str> = files
+        .keys()
+        .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i]))
+        .collect();
+    let made = dirs.iter().try_for_each(|dir| {
+        let full = staging.join(dir);
+        fs::create_dir(&full).map_err(|e| err(&full, e))
+    });
+    let written = made.and_then(|()| {
+        files
+            .par_iter()
+            .map(|(path, content)| {
+                let full = staging.join(path);
+                let bytes = read_content(content)?;
+                let meta = write_new(&full, &bytes).map_err(|e| err(&full, e))?;
+                Ok((path.clone(), entry_for(&bytes, &meta)))
+            })
+            .collect::<Result<HashMap<String, Entry>, OutputError>>()
+    });
     let entries = match written {
         Ok(entries) => entries,
         Err(problem) => {
@@ -272,6 +280,14 @@ fn write_fresh(
         },
         entries,
     ))
+}
+
+/// Creates `path` with `bytes` and returns its metadata, read from the open handle.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<fs::Metadata> {
+    use std::io::Write as _;
+    let mut file = fs::File::create_new(path)?;
+    file.write_all(bytes)?;
+    file.metadata()
 }
 
 fn entry_for(bytes: &[u8], meta: &fs::Metadata) -> Entry {
