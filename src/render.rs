@@ -73,6 +73,18 @@ impl Theme {
     fn names(&self) -> impl Iterator<Item = &str> {
         self.sources.keys().map(String::as_str)
     }
+
+    /// A hash of every template's name and text: themes with the same one render alike.
+    pub fn fingerprint(&self) -> u64 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for (name, source) in &self.sources {
+            for text in [name, &source.text] {
+                hasher.update(&(text.len() as u64).to_le_bytes());
+                hasher.update(text.as_bytes());
+            }
+        }
+        hasher.digest()
+    }
 }
 
 /// Loads the built-in theme, then the site's theme, then `templates/` overrides by file name.
@@ -124,6 +136,7 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnos
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_text);
+    tera.register_filter("escape", EscapeFilter);
     let raw: Vec<(&str, &str)> = sources
         .iter()
         .map(|(n, s)| (n.as_str(), s.text.as_str()))
@@ -143,6 +156,30 @@ fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let _ = pulldown_cmark_escape::escape_html(&mut out, text);
     out.replace('\'', "&#39;")
+}
+
+/// `escape`, with the same escaping as autoescape, for text and numbers; marked safe, so that
+/// a value escaped explicitly is never escaped twice (templates rendered with `set`, where
+/// Tera does not autoescape, rely on it).
+struct EscapeFilter;
+
+impl tera::Filter for EscapeFilter {
+    fn filter(
+        &self,
+        value: &serde_json::Value,
+        _: &std::collections::HashMap<String, serde_json::Value>,
+    ) -> tera::Result<serde_json::Value> {
+        let text = match value {
+            serde_json::Value::String(s) => escape_text(s),
+            serde_json::Value::Null => String::new(),
+            other => escape_text(&other.to_string()),
+        };
+        Ok(serde_json::Value::String(text))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
 }
 
 fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
@@ -364,11 +401,11 @@ pub struct Renderer<'a> {
 
 /// Backlinks listed on a page; a hub's page says how many more there are instead, so that
 /// its size does not grow with the site.
-const MAX_BACKLINKS: usize = 200;
+pub const MAX_BACKLINKS: usize = 200;
 
 /// Pages around the current one shown in the section navigation, so that a page's size
 /// does not grow with its section.
-const NAV_WINDOW: usize = 8;
+pub const NAV_WINDOW: usize = 8;
 
 impl<'a> Renderer<'a> {
     fn link(&self, id: PageId) -> LinkCtx<'a> {
@@ -460,6 +497,8 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    // `weft serve` re-renders a page when what this reads changes: keep
+    // `incremental::page_fingerprint` in step with it.
     fn page_ctx(&self, id: PageId) -> PageCtx<'a> {
         let page: &'a Page = self.site.page(id);
         let index = id.0 as usize;

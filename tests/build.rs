@@ -425,3 +425,34 @@ fn a_rebuild_with_nothing_changed_writes_nothing() {
     );
     assert!(site.public().join("eu/ran-coe/index.html").is_file());
 }
+
+#[test]
+fn front_matter_values_are_escaped_by_the_default_theme() {
+    let site = good_site();
+    site.write(
+        "content/eu/evil.md",
+        "---\ntitle: \"<script>alert(1)</script> & co\"\ndescription: \"\\\"><img src=x onerror=alert(2)>\"\ntopics: [\"<b>bold</b>\"]\n---\n\nBody [[ran-coe]].\n",
+    );
+    let output = site.weft(&["build"]);
+    assert!(output.status.success(), "{}", stderr(&output, site.root()));
+    for page in [
+        "eu/evil/index.html",
+        "eu/index.html",
+        "topics/index.html",
+        "topics/bboldb/index.html",
+        "map/index.html",
+    ] {
+        let html = site.out(page);
+        assert!(
+            !html.contains("<script>alert(1)"),
+            "{page} has the raw title"
+        );
+        assert!(
+            !html.contains("<img src=x"),
+            "{page} has the raw description"
+        );
+        assert!(!html.contains("<b>bold</b>"), "{page} has the raw term");
+    }
+    let html = site.out("eu/evil/index.html");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
+}
