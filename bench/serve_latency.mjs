@@ -1,5 +1,6 @@
 // Edit-to-visible latency of `weft serve`: from writing a page's Markdown until the page,
-// open in headless Chromium, shows the new text (its first frame after the reload).
+// open in headless Chromium, shows the new text: the first animation frame whose document
+// holds it, whether the page was reloaded or its <main> swapped in place.
 //
 // usage: node bench/serve_latency.mjs [--sizes 1000,10000] [--edits 7] [--keep]
 //   needs tests/e2e's packages (cd tests/e2e && npm ci) and a release build (cargo build --release);
@@ -33,20 +34,17 @@ const median = (xs) => {
 };
 const pause = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
-/** Waits until the open page (across reloads) shows `token`; returns when its frame was drawn. */
+/** Waits until the open page (across reloads) has shown `token`; returns when. */
 async function shownAt(tab, token) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     try {
-      await tab.waitForFunction((t) => document.body?.innerText.includes(t), token, {
-        polling: "raf",
-        timeout: 5_000,
-      });
-      await tab.waitForFunction(() => window.__shownAt !== undefined);
-      return await tab.evaluate(() => window.__shownAt);
+      const at = await tab.evaluate((t) => sessionStorage.getItem(`shown:${t}`), token);
+      if (at) return Number(at);
     } catch {
-      // The page reloaded under the wait: wait again in the new page.
+      // The page is reloading: ask the new one.
     }
+    await pause(2);
   }
   throw new Error(`the page never showed ${token}`);
 }
@@ -63,11 +61,18 @@ async function measure(browser, size) {
   const server = await startServe(weftBinary("release"), root);
   const startup = now() - started;
   const tab = await browser.newPage();
-  // The time of the first frame drawn by each page load.
+  // In every document of the tab, from its start: on each frame, whether it holds the
+  // awaited token yet; the first frame that does is noted, in the tab's sessionStorage.
   await tab.addInitScript(() => {
-    document.addEventListener("DOMContentLoaded", () =>
-      requestAnimationFrame(() => { window.__shownAt = performance.timeOrigin + performance.now(); }),
-    );
+    const frame = () => {
+      const token = sessionStorage.getItem("probe");
+      const key = `shown:${token}`;
+      if (token && !sessionStorage.getItem(key) && document.body?.textContent.includes(token)) {
+        sessionStorage.setItem(key, String(performance.timeOrigin + performance.now()));
+      }
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
   });
   await tab.goto(new URL("area-0/page-0/", server.url).href);
   await tab.waitForFunction(() => window.__weft !== undefined);
@@ -76,6 +81,7 @@ async function measure(browser, size) {
   for (let i = 0; i < edits; i++) {
     const token = `Latency probe ${size}-${i}-${Date.now()}`;
     const text = original.replace(/\n---\n/, `\n---\n\n${token}.\n`);
+    await tab.evaluate((t) => sessionStorage.setItem("probe", t), token);
     const written = now();
     writeFileSync(source, text);
     latencies.push((await shownAt(tab, token)) - written);

@@ -54,8 +54,8 @@ pub fn is_ignored_name(name: &str) -> bool {
 /// Walks the site under `root`, reading every Markdown file in parallel.
 pub fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Discovered {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let content = walk(root, &canonical_root, "content", diagnostics);
-    let statics = walk(root, &canonical_root, "static", diagnostics);
+    let content = walk(root, &canonical_root, "content", Path::new(""), diagnostics);
+    let statics = walk(root, &canonical_root, "static", Path::new(""), diagnostics);
     let (markdown_paths, content_assets): (Vec<_>, Vec<_>) = content
         .into_iter()
         .partition(|f| f.rel.extension().is_some_and(|e| e == "md"));
@@ -75,10 +75,27 @@ pub fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Discovered {
     }
 }
 
+/// The files under `under` (a file or folder, relative to `folder`), as [`discover`] finds
+/// them: for `weft serve`, which looks again only where something changed.
+pub fn walk_under(
+    root: &Path,
+    folder: &str,
+    under: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<AssetFile> {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let start = root.join(folder).join(under);
+    if !root.join(folder).is_dir() || start.symlink_metadata().is_err() {
+        return Vec::new();
+    }
+    walk(root, &canonical_root, folder, under, diagnostics)
+}
+
 fn walk(
     root: &Path,
     canonical_root: &Path,
     folder: &str,
+    under: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<AssetFile> {
     let base = root.join(folder);
@@ -86,7 +103,9 @@ fn walk(
         return Vec::new();
     }
     let mut files = Vec::new();
-    let walker = WalkDir::new(&base)
+    // A symbolic link met below the folder is not followed; neither is one that `under` names.
+    let walker = WalkDir::new(base.join(under))
+        .follow_root_links(under.as_os_str().is_empty())
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
@@ -132,7 +151,8 @@ fn walk(
     files
 }
 
-fn read_markdown(file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
+/// Reads one Markdown file of `content/`, refusing files too large or not UTF-8.
+pub fn read_markdown(file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
     let shown = Path::new("content").join(&file.rel);
     let too_big = std::fs::metadata(&file.abs).is_ok_and(|m| m.len() > MAX_PAGE_BYTES);
     if too_big {

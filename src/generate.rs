@@ -17,30 +17,10 @@ use crate::source::display_path;
 
 /// Adds every generated file to `files`; collisions with pages are diagnostics.
 pub fn add_generated(renderer: &Renderer, files: &mut Files, problems: &mut Vec<Diagnostic>) {
-    let mut generated: Vec<(String, Result<String, Diagnostic>)> = Vec::new();
-    for (t, taxonomy) in renderer.taxonomies.iter().enumerate() {
-        generated.push((page_file(&taxonomy.url), renderer.render_taxonomy(t)));
-        for (i, term) in taxonomy.terms.iter().enumerate() {
-            generated.push((page_file(&term.url), renderer.render_term(t, i)));
-        }
-    }
-    generated.push((
-        "404.html".into(),
-        renderer.render("404.html", &renderer.base_context(), None),
-    ));
-    generated.push(("map/index.html".into(), render_map(renderer)));
-    generated.push(("graph.json".into(), Ok(graph_json(renderer))));
-    generated.push(("sitemap.xml".into(), Ok(sitemap(renderer))));
-    generated.push((
-        "robots.txt".into(),
-        Ok(format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-            renderer.urls.permalink("sitemap.xml")
-        )),
-    ));
-    if renderer.config.feeds {
-        generated.push(("atom.xml".into(), Ok(atom(renderer))));
-    }
+    let generated: Vec<(String, Result<String, Diagnostic>)> = generated_files(renderer)
+        .into_iter()
+        .map(|(path, what)| (path, make(renderer, what)))
+        .collect();
     for (path, result) in generated {
         match result {
             Ok(text) => insert_unique(files, path, text, problems),
@@ -50,12 +30,73 @@ pub fn add_generated(renderer: &Renderer, files: &mut Files, problems: &mut Vec<
     add_aliases(renderer, files, problems);
 }
 
+/// One file weft makes besides the pages and the alias redirects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generated {
+    /// A taxonomy's index page, by index in [`Renderer::taxonomies`].
+    Taxonomy(usize),
+    /// A term's page: taxonomy index, term index.
+    Term(usize, usize),
+    /// `404.html`.
+    NotFound,
+    /// `map/index.html`.
+    Map,
+    /// `graph.json`.
+    Graph,
+    /// `sitemap.xml`.
+    Sitemap,
+    /// `robots.txt`.
+    Robots,
+    /// `atom.xml`.
+    Atom,
+}
+
+/// The files [`add_generated`] makes before the aliases, with their output paths, in order.
+pub fn generated_files(renderer: &Renderer) -> Vec<(String, Generated)> {
+    let mut generated = Vec::new();
+    for (t, taxonomy) in renderer.taxonomies.iter().enumerate() {
+        generated.push((page_file(&taxonomy.url), Generated::Taxonomy(t)));
+        for (i, term) in taxonomy.terms.iter().enumerate() {
+            generated.push((page_file(&term.url), Generated::Term(t, i)));
+        }
+    }
+    generated.push(("404.html".into(), Generated::NotFound));
+    generated.push(("map/index.html".into(), Generated::Map));
+    generated.push(("graph.json".into(), Generated::Graph));
+    generated.push(("sitemap.xml".into(), Generated::Sitemap));
+    generated.push(("robots.txt".into(), Generated::Robots));
+    if renderer.config.feeds {
+        generated.push(("atom.xml".into(), Generated::Atom));
+    }
+    generated
+}
+
+/// Makes one generated file.
+pub fn make(renderer: &Renderer, what: Generated) -> Result<String, Diagnostic> {
+    match what {
+        Generated::Taxonomy(t) => renderer.render_taxonomy(t),
+        Generated::Term(t, i) => renderer.render_term(t, i),
+        Generated::NotFound => renderer.render("404.html", &renderer.base_context(), None),
+        Generated::Map => render_map(renderer),
+        Generated::Graph => Ok(graph_json(renderer)),
+        Generated::Sitemap => Ok(sitemap(renderer)),
+        Generated::Robots => Ok(format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            renderer.urls.permalink("sitemap.xml")
+        )),
+        Generated::Atom => Ok(atom(renderer)),
+    }
+}
+
+/// The error for a generated file whose path a page already has.
+pub fn duplicate_output(path: &str) -> Diagnostic {
+    Diagnostic::error("duplicate-output", format!("a page already has the URL of the generated `{path}`"))
+        .help("taxonomy pages, /map/, 404.html, graph.json, sitemap.xml, robots.txt and atom.xml are made by weft; rename the page or give it another slug")
+}
+
 fn insert_unique(files: &mut Files, path: String, text: String, problems: &mut Vec<Diagnostic>) {
     if files.contains_key(&path) {
-        problems.push(
-            Diagnostic::error("duplicate-output", format!("a page already has the URL of the generated `{path}`"))
-                .help("taxonomy pages, /map/, 404.html, graph.json, sitemap.xml, robots.txt and atom.xml are made by weft; rename the page or give it another slug"),
-        );
+        problems.push(duplicate_output(&path));
         return;
     }
     files.insert(path, Content::Bytes(text.into_bytes()));
@@ -236,6 +277,18 @@ fn atom(renderer: &Renderer) -> String {
 
 /// Writes a redirect page for each alias; an alias may not take a page's place or another alias's.
 fn add_aliases(renderer: &Renderer, files: &mut Files, problems: &mut Vec<Diagnostic>) {
+    for (file, html) in alias_pages(renderer, |path| files.contains_key(path), problems) {
+        files.insert(file, Content::Bytes(html.into_bytes()));
+    }
+}
+
+/// The redirect page of each alias, by output path; `exists` tells which paths are taken.
+pub fn alias_pages(
+    renderer: &Renderer,
+    exists: impl Fn(&str) -> bool,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(String, String)> {
+    let mut pages = Vec::new();
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
     for id in renderer.site.ids() {
         let page = renderer.site.page(id);
@@ -275,7 +328,7 @@ fn add_aliases(renderer: &Renderer, files: &mut Files, problems: &mut Vec<Diagno
                 );
                 continue;
             }
-            if files.contains_key(&file) {
+            if exists(&file) {
                 problems.push(
                     Diagnostic::error(
                         "duplicate-alias",
@@ -298,11 +351,10 @@ fn add_aliases(renderer: &Renderer, files: &mut Files, problems: &mut Vec<Diagno
                 }),
             );
             match renderer.render("alias.html", &context, Some(&page.source)) {
-                Ok(html) => {
-                    files.insert(file, Content::Bytes(html.into_bytes()));
-                }
+                Ok(html) => pages.push((file, html)),
                 Err(diagnostic) => problems.push(diagnostic),
             }
         }
     }
+    pages
 }

@@ -13,6 +13,7 @@ pub mod discover;
 pub mod external;
 pub mod frontmatter;
 pub mod generate;
+pub mod incremental;
 pub mod links;
 pub mod map;
 pub mod markdown;

@@ -3,6 +3,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -42,9 +43,9 @@ pub struct Page {
     /// The title from front matter (or a section's folder name).
     pub title: String,
     /// The typed front matter.
-    pub fm: FrontMatter,
+    pub fm: Arc<FrontMatter>,
     /// The rendered body, with link placeholders.
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
     /// The section this page or section is in (`None` for the home page).
     pub parent: Option<PageId>,
     /// A section's pages, in its order.
@@ -88,13 +89,27 @@ impl Site {
     }
 }
 
-/// One Markdown file after front matter and Markdown parsing.
-struct Parsed {
+/// One Markdown file after front matter and Markdown parsing; cheap to clone, so that
+/// `weft serve` can keep it between builds.
+#[derive(Debug, Clone)]
+pub struct Parsed {
     rel: PathBuf,
     source: Source,
-    fm: FrontMatter,
-    body: Rendered,
+    fm: Arc<FrontMatter>,
+    body: Arc<Rendered>,
     kind: PageKind,
+}
+
+impl Parsed {
+    /// Path relative to `content/`.
+    pub fn rel(&self) -> &Path {
+        &self.rel
+    }
+
+    /// The file it was parsed from.
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
 }
 
 const SECTION_FILE: &str = "_index.md";
@@ -117,6 +132,18 @@ pub fn build(
         diagnostics.extend(problems);
         parsed.push(file);
     }
+    place(parsed, content_assets, config, drafts, diagnostics)
+}
+
+/// Places parsed files in a tree: drops drafts (unless `drafts`), adds a home page if there
+/// is none, and gives every page its URL and position.
+pub fn place(
+    mut parsed: Vec<Parsed>,
+    content_assets: Vec<AssetFile>,
+    config: &SiteConfig,
+    drafts: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Site {
     let draft_dirs: Vec<PathBuf> = parsed
         .iter()
         .filter(|p| p.fm.draft && p.kind == PageKind::Section)
@@ -129,8 +156,8 @@ pub fn build(
         parsed.push(Parsed {
             rel: PathBuf::from(SECTION_FILE),
             source: SourceFile::new("content/_index.md", String::new()),
-            fm: FrontMatter::default(),
-            body: Rendered::default(),
+            fm: Arc::default(),
+            body: Arc::default(),
             kind: PageKind::Section,
         });
     }
@@ -138,7 +165,8 @@ pub fn build(
     assemble(parsed, content_assets, config, diagnostics)
 }
 
-fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagnostic>) {
+/// Parses one Markdown file: front matter and body.
+pub fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let name = file
         .rel
@@ -196,8 +224,8 @@ fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagnosti
     let parsed = Parsed {
         rel: file.rel,
         source: file.source,
-        fm,
-        body,
+        fm: Arc::new(fm),
+        body: Arc::new(body),
         kind,
     };
     (parsed, diagnostics)

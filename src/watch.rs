@@ -3,17 +3,17 @@
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
+use crate::config::CONFIG_FILE;
+use crate::discover::is_ignored_name;
+use crate::incremental::SharedFiles;
+use crate::output::Content;
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
-use rayon::prelude::*;
-
-use crate::config::CONFIG_FILE;
-use crate::discover::is_ignored_name;
-use crate::output::{Content, Files};
 
 /// How long a path must be quiet before its events are delivered. Editors save in bursts
 /// of a few milliseconds (vim: `4913`, rename to `x~`, write, delete), well within this.
@@ -179,21 +179,24 @@ impl SiteWatcher {
 }
 
 /// The output files that copy one of the `changed` source files.
-pub fn copies_of(files: &Files, changed: &[Change]) -> Vec<String> {
+pub fn copies_of(files: &SharedFiles, changed: &[Change]) -> Vec<String> {
     let sources: BTreeSet<&Path> = changed.iter().map(|c| c.path.as_path()).collect();
     files
         .iter()
-        .filter(|(_, content)| matches!(content, Content::Copy(from) if sources.contains(from.as_path())))
+        .filter(|(_, content)| matches!(&***content, Content::Copy(from) if sources.contains(from.as_path())))
         .map(|(path, _)| path.clone())
         .collect()
 }
 
 /// The output files that differ between two builds: added, removed, or with other content,
 /// including files copied from a `changed` source. Sorted.
-pub fn changed_outputs(old: &Files, new: &Files, changed: &[Change]) -> Vec<String> {
+pub fn changed_outputs(old: &SharedFiles, new: &SharedFiles, changed: &[Change]) -> Vec<String> {
     let mut paths: BTreeSet<String> = new
-        .par_iter()
-        .filter(|(path, content)| old.get(*path).is_none_or(|before| !same(before, content)))
+        .iter()
+        .filter(|(path, content)| {
+            old.get(*path)
+                .is_none_or(|before| !Arc::ptr_eq(before, content) && !same(before, content))
+        })
         .map(|(path, _)| path.clone())
         .collect();
     paths.extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
@@ -281,10 +284,10 @@ mod tests {
         assert!(changes_content(&EventKind::Remove(RemoveKind::File)));
     }
 
-    fn files(pairs: &[(&str, Content)]) -> Files {
+    fn files(pairs: &[(&str, Content)]) -> SharedFiles {
         pairs
             .iter()
-            .map(|(p, c)| (p.to_string(), c.clone()))
+            .map(|(p, c)| (p.to_string(), Arc::new(c.clone())))
             .collect()
     }
 

@@ -1,7 +1,7 @@
 //! `weft serve`: builds the site in memory, serves the latest good build, and on every change
-//! reruns the pipeline, swaps the result in whole and tells the browser what changed.
-//! Watching and comparing builds live in [`crate::watch`], the HTTP side in `serve/http.rs`,
-//! the browser side in `serve/livereload.js`.
+//! rebuilds what the change reaches ([`crate::incremental`]), swaps the result in whole and
+//! tells the browser what changed. Watching and comparing builds live in [`crate::watch`], the
+//! HTTP side in `serve/http.rs`, the browser side in `serve/livereload.js`.
 
 mod http;
 
@@ -19,7 +19,7 @@ use tokio::sync::broadcast;
 use crate::commands::build::{self, BuildOptions};
 use crate::config::CONFIG_FILE;
 use crate::diag::Diagnostics;
-use crate::output::Files;
+use crate::incremental::{BuildCache, SharedFiles};
 use crate::watch::{self, Change, ChangeKind, SiteWatcher};
 
 /// Past this many changed files, the browser is told that anything may have changed.
@@ -58,7 +58,7 @@ pub enum Verbosity {
 /// What the server hands out: swapped whole after each build, never half-built.
 struct Preview {
     /// The latest build that succeeded.
-    files: Arc<Files>,
+    files: Arc<SharedFiles>,
     /// Counts the builds whose output changed; the browser compares it with its page's.
     generation: u64,
     /// The plain diagnostics of the latest build, when it failed.
@@ -70,7 +70,7 @@ struct Preview {
 
 impl Preview {
     /// The next generation: `files`, of which `changed` differ from this one's.
-    fn next(&self, files: Arc<Files>, changed: Vec<String>) -> Preview {
+    fn next(&self, files: Arc<SharedFiles>, changed: Vec<String>) -> Preview {
         let mut history = self.history.clone();
         if history.len() == HISTORY {
             history.pop_front();
@@ -164,7 +164,8 @@ pub fn run(options: ServeOptions) -> u8 {
         error: None,
         history: VecDeque::new(),
     };
-    let first = rebuild(&empty, &[], &build, options.verbosity);
+    let mut cache = BuildCache::new(build);
+    let first = rebuild(&empty, &[], &mut cache, options.verbosity);
     let (notices, _) = broadcast::channel(16);
     let shared = Arc::new(Shared {
         root: root.clone(),
@@ -173,7 +174,7 @@ pub fn run(options: ServeOptions) -> u8 {
     });
     let rebuilder = Arc::clone(&shared);
     let verbosity = options.verbosity;
-    std::thread::spawn(move || watch_and_rebuild(watcher, &rebuilder, &build, verbosity));
+    std::thread::spawn(move || watch_and_rebuild(watcher, &rebuilder, cache, verbosity));
     eprintln!("serving {} at {url} (Ctrl-C to stop)", root.display());
     if options.open {
         if let Err(err) = opener::open(&url) {
@@ -223,7 +224,7 @@ fn serve(listener: TcpListener, shared: Arc<Shared>) -> io::Result<()> {
 fn watch_and_rebuild(
     mut watcher: SiteWatcher,
     shared: &Shared,
-    build: &BuildOptions,
+    mut cache: BuildCache,
     verbosity: Verbosity,
 ) {
     while let Some(changes) = watcher.next_changes() {
@@ -237,23 +238,25 @@ fn watch_and_rebuild(
             }
         }
         let current = shared.preview.load_full();
-        let next = rebuild(&current, &changes, build, verbosity);
+        let next = rebuild(&current, &changes, &mut cache, verbosity);
         if next.generation == current.generation && next.error == current.error {
             continue;
         }
         let message = notice(&next, Some(current.generation));
-        shared.preview.store(Arc::new(next));
+        let previous = shared.preview.swap(Arc::new(next));
         let _ = shared.notices.send(message);
+        // Freeing the last build can take a while: only once the browsers know.
+        drop((previous, current));
     }
 }
 
 /// The preview after `changes`. Files copied as is are read on request, so when only they
-/// changed nothing is rebuilt; anything else reruns the whole pipeline. A failed build keeps
+/// changed nothing is rebuilt; anything else rebuilds what it reaches. A failed build keeps
 /// the last good files and carries the diagnostics.
 fn rebuild(
     current: &Preview,
     changes: &[Change],
-    build: &BuildOptions,
+    cache: &mut BuildCache,
     verbosity: Verbosity,
 ) -> Preview {
     let quiet = verbosity == Verbosity::Quiet;
@@ -274,7 +277,7 @@ fn rebuild(
             ..current.next(Arc::clone(&current.files), changed)
         };
     }
-    let (built, diagnostics) = build::build_site(build);
+    let (built, diagnostics) = cache.update(changes);
     let elapsed = started.elapsed().as_millis();
     let Some(site) = built else {
         let items = Diagnostics::sorted(diagnostics);
@@ -303,7 +306,8 @@ fn rebuild(
         match current.generation {
             0 => eprintln!("built {pages} pages and {sections} sections in {elapsed} ms"),
             _ => eprintln!(
-                "rebuilt {pages} pages and {sections} sections in {elapsed} ms: {} files changed",
+                "rebuilt {pages} pages and {sections} sections in {elapsed} ms: {} made again, {} files changed",
+                site.made,
                 changed.len()
             ),
         }

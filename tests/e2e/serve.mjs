@@ -113,6 +113,21 @@ try {
     if (!(await marked())) throw new Error("the page reloaded");
   });
 
+  await check("an edit of the page's text is swapped in without a reload", async () => {
+    await mark();
+    write("content/guide/install.md", page("Install", "Fourth version, swapped in place."));
+    await waitForText("Fourth version");
+    if (!(await marked())) throw new Error("the page reloaded");
+  });
+
+  await check("an edit that changes more than the text reloads the page", async () => {
+    await mark();
+    write("content/guide/install.md", page("Installing", "Fifth version, with a new title."));
+    await waitForText("Fifth version");
+    if (await marked()) throw new Error("the page was patched, not reloaded");
+    if (!(await tab.title()).includes("Installing")) throw new Error("the title did not change");
+  });
+
   await check("a hidden tab lets go of the server and catches up when shown", async () => {
     const setHidden = (hidden) =>
       tab.evaluate((h) => {

@@ -3,6 +3,8 @@
 // lists the output files that differ between build `since` and build `generation` (null:
 // anything may have changed). A hidden tab lets go of its connection (browsers allow only six
 // per server) and asks what it missed when it is shown again.
+// When only the page's own file changed, and in it only <main>, the new <main> is swapped in
+// without a reload: several times faster, and the page keeps its state.
 (() => {
   "use strict";
   const me = document.currentScript;
@@ -35,6 +37,45 @@
   const reload = () => {
     sessionStorage.setItem(scrollKey, window.scrollX + "," + window.scrollY);
     location.reload();
+  };
+
+  // The page as served but for what <main> holds, the title, the metadata's values and this
+  // script: what an edit of the page's text leaves alone. Taken now, before other scripts
+  // change the page.
+  const METADATA = "meta[name][content], meta[property][content]";
+  const frameOf = (doc) => {
+    const body = doc.body && doc.body.cloneNode(true);
+    const main = body && body.querySelector("main");
+    if (!main) return null;
+    main.replaceChildren();
+    const script = body.querySelector("#weft-live-reload");
+    if (script) script.remove();
+    const head = doc.head.cloneNode(true);
+    for (const meta of head.querySelectorAll(METADATA)) meta.removeAttribute("content");
+    for (const title of head.querySelectorAll("title")) title.replaceChildren();
+    // What follows this script was not parsed yet when the page took its own frame.
+    const html = body.outerHTML.replace(/\s*<\/body>$/, "");
+    return [doc.documentElement.lang, head.innerHTML, html].join("\u0000");
+  };
+  const frame = frameOf(document);
+  let patches = 0;
+
+  // Swaps in the new <main> when nothing else of the page changed; false when it cannot.
+  const patch = async () => {
+    const ticket = ++patches;
+    const response = await fetch(location.href, { cache: "no-store" });
+    if (!response.ok || frame === null) return false;
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    if (ticket !== patches) return true; // a later patch takes over
+    const main = doc.querySelector("main");
+    if (frameOf(doc) !== frame || main.querySelector("script")) return false;
+    document.querySelector("main").replaceChildren(...main.childNodes);
+    document.title = doc.title;
+    const live = document.head.querySelectorAll(METADATA);
+    doc.head.querySelectorAll(METADATA).forEach((meta, i) => {
+      if (live[i]) live[i].content = meta.content;
+    });
+    return true;
   };
 
   // Everything this page is made of, other than stylesheets, as output files: the file
@@ -105,9 +146,11 @@
     if (!known) return reload();
     const changed = new Set(message.changed);
     const deps = dependencies();
-    if ([...changed].some((path) => deps.has(path))) return reload();
+    const touched = [...changed].filter((path) => deps.has(path));
+    if (touched.length > 1 || (touched.length && touched[0] !== file)) return reload();
     const css = new Set([...changed].filter((path) => path.endsWith(".css")));
     if (css.size) swapStylesheets(css);
+    if (touched.length) patch().then((done) => done || reload(), reload);
   };
 
   let events = null;

@@ -1,0 +1,404 @@
+//! An incremental build must equal a full build of the same sources, file for file and
+//! diagnostic for diagnostic; and it must remake only what a change reaches.
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::commands::build::build_site;
+use crate::output::Files;
+use crate::watch::classify;
+
+const CONFIG: &str = "title: Incremental\nbase_url: https://example.org/docs/\nsearch: false\ntaxonomies: [topics]\nrelations:\n  part_of: { label: \"Part of\", inverse: has_part, inverse_label: \"Includes\" }\n  related: { label: \"Related\", symmetric: true }\n";
+
+/// Pages in the big section: more than the navigation window shows.
+const MANY: usize = 30;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    cache: BuildCache,
+}
+
+fn page(title: &str, front: &str, body: &str) -> String {
+    format!("---\ntitle: \"{title}\"\n{front}---\n{body}\n")
+}
+
+impl Fixture {
+    /// A site with a home page, a small section, a section of [`MANY`] pages that link to
+    /// each other, taxonomies, relations, an alias, a static file and a bundle asset.
+    fn new() -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("canonical");
+        let options = BuildOptions {
+            root: root.clone(),
+            base_url: None,
+            drafts: false,
+        };
+        let fixture = Fixture {
+            _dir: dir,
+            root,
+            cache: BuildCache::new(options),
+        };
+        fixture.write("weft.yaml", CONFIG);
+        fixture.write(
+            "content/_index.md",
+            &page("Home", "", "Start with the [guide](guide/_index.md)."),
+        );
+        fixture.write(
+            "content/guide/_index.md",
+            &page("Guide", "", "How to [install](install.md)."),
+        );
+        fixture.write(
+            "content/guide/install.md",
+            &page(
+                "Install",
+                "topics: [setup]\nrelated: [\"[[Usage]]\"]\n",
+                "First paragraph.\n\n## Steps\n\nRun it. See [[Usage#options]].",
+            ),
+        );
+        fixture.write(
+            "content/guide/usage.md",
+            &page(
+                "Usage",
+                "topics: [setup, daily]\naliases: [/old/usage/]\n",
+                "Use it, with [[p20]].\n\n## Options\n\nSome. Back to [install](install.md#steps).\n\n![map](bundle/map.png)",
+            ),
+        );
+        fixture.write("content/guide/bundle/map.png", "not really a png");
+        fixture.write("content/guide/deep/_index.md", &page("Deep", "", "Deeper."));
+        fixture.write(
+            "content/guide/deep/er/_index.md",
+            &page("Deeper", "", "Still."),
+        );
+        fixture.write(
+            "content/guide/deep/er/leaf.md",
+            &page("Leaf", "", "At the bottom."),
+        );
+        for i in 0..MANY {
+            let next = (i + 1) % MANY;
+            fixture.write(
+                &format!("content/many/p{i:02}.md"),
+                &page(
+                    &format!("Page {i:02}"),
+                    &format!(
+                        "weight: {i}\ntopics: [t{}]\npart_of: [many/_index.md]\n",
+                        i % 3
+                    ),
+                    &format!("Text {i}. Next: [[p{next:02}]]. Style: [css](/site.css)."),
+                ),
+            );
+        }
+        fixture.write("content/many/_index.md", &page("Many", "", "Lots."));
+        fixture.write("static/site.css", "body { color: black; }\n");
+        fixture
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    fn remove(&self, rel: &str) {
+        let path = self.root.join(rel);
+        if path.is_dir() {
+            std::fs::remove_dir_all(path).expect("remove dir");
+        } else {
+            std::fs::remove_file(path).expect("remove");
+        }
+    }
+
+    fn rename(&self, from: &str, to: &str) {
+        std::fs::rename(self.root.join(from), self.root.join(to)).expect("rename");
+    }
+
+    /// Builds incrementally after `changed` (paths relative to the root), checks the result
+    /// against a full build, and returns how many pages and files were made anew.
+    fn update(&mut self, changed: &[&str]) -> usize {
+        self.build(changed)
+            .unwrap_or_else(|errors| panic!("after {changed:?}, the build failed:\n{errors}"))
+    }
+
+    /// Like [`Fixture::update`], for a change that breaks the build.
+    fn fails(&mut self, changed: &[&str]) {
+        if let Ok(made) = self.build(changed) {
+            panic!("after {changed:?}, the build did not fail ({made} made)");
+        }
+    }
+
+    /// The number of files made, or the diagnostics of a failed build.
+    fn build(&mut self, changed: &[&str]) -> Result<usize, String> {
+        let changes: Vec<Change> = changed
+            .iter()
+            .map(|rel| Change {
+                kind: classify(Path::new(rel)),
+                path: self.root.join(rel),
+            })
+            .collect();
+        let (built, diagnostics) = self.cache.update(&changes);
+        let (full, full_diagnostics) = build_site(&self.cache.options);
+        let diagnostics = diagnostics.render(false);
+        assert_eq!(
+            diagnostics,
+            full_diagnostics.render(false),
+            "diagnostics after {changed:?}"
+        );
+        match (built, full) {
+            (Some(built), Some(full)) => {
+                same_files(&built.files, &full.files, changed);
+                Ok(built.made)
+            }
+            (None, None) => Err(diagnostics),
+            (built, full) => panic!(
+                "after {changed:?}: incremental built {}, full built {}",
+                built.is_some(),
+                full.is_some()
+            ),
+        }
+    }
+}
+
+fn bytes(content: &Content) -> Vec<u8> {
+    match content {
+        Content::Bytes(bytes) => bytes.clone(),
+        Content::Static(bytes) => bytes.to_vec(),
+        Content::Copy(path) => std::fs::read(path).unwrap_or_default(),
+    }
+}
+
+fn same_files(incremental: &SharedFiles, full: &Files, changed: &[&str]) {
+    let full: BTreeMap<&String, &Content> = full
+        .iter()
+        .filter(|(path, _)| !path.starts_with("pagefind/"))
+        .collect();
+    let paths = |keys: Vec<&String>| keys.into_iter().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        paths(incremental.keys().collect()),
+        paths(full.keys().copied().collect()),
+        "output files after {changed:?}"
+    );
+    for (path, content) in incremental {
+        let (mine, theirs) = (bytes(content), bytes(full[path]));
+        assert!(
+            mine == theirs,
+            "{path} differs after {changed:?}:\n--- incremental\n{}\n--- full\n{}",
+            String::from_utf8_lossy(&mine),
+            String::from_utf8_lossy(&theirs)
+        );
+    }
+}
+
+#[test]
+fn edits_match_a_full_build() {
+    let mut site = Fixture::new();
+    site.update(&[]);
+    // Body text: the summary shows on the section and the term pages.
+    site.write(
+        "content/guide/install.md",
+        &page(
+            "Install",
+            "topics: [setup]\nrelated: [\"[[Usage]]\"]\n",
+            "A new first paragraph.\n\n## Steps\n\nRun it. See [[Usage#options]].",
+        ),
+    );
+    site.update(&["content/guide/install.md"]);
+    // A heading others link to; then a title others show, in links and backlinks.
+    let usage = |title: &str, heading: &str| {
+        page(
+            title,
+            "topics: [setup, daily]\naliases: [/old/usage/, /older/usage/]\n",
+            &format!(
+                "Use it, with [[p20]].\n\n## {heading} {{#options}}\n\nBack to [install](install.md#steps).\n\n![map](bundle/map.png)"
+            ),
+        )
+    };
+    site.write(
+        "content/guide/usage.md",
+        &usage("Usage", "Options and flags"),
+    );
+    site.update(&["content/guide/usage.md"]);
+    site.write(
+        "content/guide/usage.md",
+        &usage("Using it", "Options and flags"),
+    );
+    site.update(&["content/guide/usage.md"]);
+    // Order in a section: the navigation window and prev/next of many pages move.
+    site.write(
+        "content/many/p20.md",
+        &page("Page 20", "weight: -1\n", "Now first."),
+    );
+    site.update(&["content/many/p20.md"]);
+    // A relation and a taxonomy term appear.
+    site.write(
+        "content/many/p05.md",
+        &page(
+            "Page 05",
+            "weight: 5\ntopics: [new-term]\nrelated: [guide/install.md]\n",
+            "Related to install.",
+        ),
+    );
+    site.update(&["content/many/p05.md"]);
+    // What p05 relates to changes its title; the first spelling of a term changes; the
+    // section above a section changes its title; a link moves to another page.
+    let install = |title: &str, topic: &str| {
+        page(
+            title,
+            &format!("topics: [{topic}]\nrelated: [\"[[Using it]]\"]\n"),
+            "A new first paragraph.\n\n## Steps\n\nRun it. See [[Usage#options]].",
+        )
+    };
+    site.write("content/guide/install.md", &install("Installing", "setup"));
+    site.update(&["content/guide/install.md"]);
+    site.write("content/guide/install.md", &install("Installing", "Setup"));
+    site.update(&["content/guide/install.md"]);
+    site.write(
+        "content/guide/deep/_index.md",
+        &page("Deep down", "", "Deeper."),
+    );
+    site.update(&["content/guide/deep/_index.md"]);
+    site.write(
+        "content/many/p11.md",
+        &page(
+            "Page 11",
+            "weight: 11\ntopics: [t2]\npart_of: [many/_index.md]\n",
+            "Text 11. Next: [[p13]]. Style: [css](/site.css).",
+        ),
+    );
+    site.update(&["content/many/p11.md"]);
+    // Unchanged text: nothing is made again but the cheap generated files.
+    let made = site.update(&["content/many/p05.md"]);
+    assert_eq!(made, 3, "sitemap, robots, atom");
+}
+
+#[test]
+fn adds_deletes_and_renames_match_a_full_build() {
+    let mut site = Fixture::new();
+    site.update(&[]);
+    site.write(
+        "content/many/p99.md",
+        &page("Page 99", "weight: 15\n", "New."),
+    );
+    site.update(&["content/many/p99.md"]);
+    // Deleting a page that another links to is an error, which the next edit fixes.
+    site.remove("content/many/p03.md");
+    site.fails(&["content/many/p03.md"]);
+    site.write(
+        "content/many/p02.md",
+        &page("Page 02", "weight: 2\n", "Next: [[p04]]."),
+    );
+    site.update(&["content/many/p02.md"]);
+    // A rename is two events: the old path and the new.
+    site.rename("content/many/p99.md", "content/many/p98.md");
+    site.update(&["content/many/p99.md", "content/many/p98.md"]);
+    // A folder renamed: the watcher names the folders only.
+    site.rename("content/guide", "content/handbook");
+    site.write(
+        "content/_index.md",
+        &page("Home", "", "Start with the [handbook](handbook/_index.md)."),
+    );
+    site.update(&["content/guide", "content/handbook", "content/_index.md"]);
+    // A page becomes a draft: it is gone, and the link to it broken.
+    site.write(
+        "content/many/p10.md",
+        &page("Page 10", "draft: true\n", "Draft."),
+    );
+    site.fails(&["content/many/p10.md"]);
+    site.write("content/many/p10.md", &page("Page 10", "", "Published."));
+    site.update(&["content/many/p10.md"]);
+    // A bundle asset goes and comes back.
+    site.remove("content/handbook/bundle/map.png");
+    site.fails(&["content/handbook/bundle/map.png"]);
+    site.write("content/handbook/bundle/map.png", "back");
+    site.update(&["content/handbook/bundle/map.png"]);
+    // A static file that pages link to goes: every page of `many/` has a broken link.
+    site.remove("static/site.css");
+    site.fails(&["static/site.css"]);
+    site.write("static/site.css", "body { color: red; }\n");
+    site.update(&["static/site.css"]);
+    // Editor files and hidden folders are not part of the site.
+    site.write("content/many/.p01.md.swp", "junk");
+    site.update(&["content/many/.p01.md.swp"]);
+}
+
+#[test]
+fn templates_and_config_match_a_full_build() {
+    let mut site = Fixture::new();
+    site.update(&[]);
+    let pages = MANY + 5;
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock %}",
+    );
+    let made = site.update(&["templates/page.html"]);
+    assert!(made > pages, "every page is rendered again: {made}");
+    // A template that does not parse fails the build; fixing it builds again.
+    site.write("templates/page.html", "{% if %}");
+    site.fails(&["templates/page.html"]);
+    site.remove("templates/page.html");
+    site.update(&["templates/page.html"]);
+    // Touched but unchanged templates render nothing again.
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}Lost.{% endblock %}",
+    );
+    site.update(&["templates/404.html"]);
+    let made = site.update(&["templates/404.html"]);
+    assert_eq!(made, 3, "sitemap, robots, atom");
+    // The config: a new title shows everywhere; a broken config fails until it is fixed.
+    site.write("weft.yaml", &CONFIG.replace("Incremental", "Renamed"));
+    site.update(&["weft.yaml"]);
+    site.write("weft.yaml", "title: [");
+    site.fails(&["weft.yaml"]);
+    site.write(
+        "content/many/p01.md",
+        &page("Page 01", "", "Edited meanwhile."),
+    );
+    site.fails(&["content/many/p01.md"]);
+    site.write("weft.yaml", CONFIG);
+    site.update(&["weft.yaml"]);
+}
+
+#[test]
+fn a_body_edit_remakes_only_what_shows_it() {
+    let mut site = Fixture::new();
+    site.update(&[]);
+    // Text after the first paragraph shows on the page alone.
+    site.write(
+        "content/many/p07.md",
+        &page(
+            "Page 07",
+            "weight: 7\ntopics: [t1]\npart_of: [many/_index.md]\n",
+            "Text 7. Next: [[p08]]. Style: [css](/site.css).\n\nA second paragraph.",
+        ),
+    );
+    assert_eq!(site.update(&["content/many/p07.md"]), 1 + 3);
+    // The first paragraph is the summary: the section and the term page list it.
+    site.write(
+        "content/many/p07.md",
+        &page(
+            "Page 07",
+            "weight: 7\ntopics: [t1]\npart_of: [many/_index.md]\n",
+            "Changed summary. Next: [[p08]]. Style: [css](/site.css).",
+        ),
+    );
+    assert_eq!(site.update(&["content/many/p07.md"]), 3 + 3);
+}
+
+#[test]
+fn a_title_edit_remakes_the_pages_that_show_it() {
+    let mut site = Fixture::new();
+    site.update(&[]);
+    site.write(
+        "content/many/p07.md",
+        &page(
+            "Seventh",
+            "weight: 7\ntopics: [t1]\npart_of: [many/_index.md]\n",
+            "Text 7. Next: [[p08]]. Style: [css](/site.css).",
+        ),
+    );
+    let made = site.update(&["content/many/p07.md"]);
+    // The page; the others whose navigation window holds it (p00 to p15, among them p06,
+    // which links to it, and p08, which it links to); the section, which lists it; its term
+    // page, the map and graph.json; the cheap three.
+    assert_eq!(made, 1 + 15 + 1 + 3 + 3, "made {made}");
+}
