@@ -144,211 +144,273 @@ pub fn render(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Rendered {
     let text = &file.text[body.clone()];
-    let base = body.start;
-    let mut out: Vec<Event> = Vec::new();
-    let mut rendered = Rendered::default();
-    let mut used_ids: HashSet<String> = RESERVED_IDS.iter().map(|id| id.to_string()).collect();
-    let mut heading: Option<HeadingBuf> = None;
-    let mut image: Option<ImageBuf> = None;
-    let mut skip_link_text = false;
-    let mut in_first_paragraph = 0u8; // 0: not yet, 1: inside, 2: done
-
+    let mut writer = BodyWriter {
+        file,
+        unsafe_html,
+        diagnostics,
+        out: Vec::new(),
+        rendered: Rendered::default(),
+        used_ids: RESERVED_IDS.iter().map(|id| id.to_string()).collect(),
+        heading: None,
+        image: None,
+        skip_link_text: false,
+        summary: SummaryState::Before,
+    };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        let span = base + range.start..base + range.end;
-        if let Some(img) = image.as_mut() {
-            match event {
-                Event::End(TagEnd::Image) => {
-                    let img = image.take().expect("checked above");
-                    if img.alt.trim().is_empty() {
-                        diagnostics.push(
-                            Diagnostic::warning("missing-alt", "image has no alt text")
-                                .at(file, img.span.clone())
-                                .label("describe the image between the brackets")
-                                .help("write `![what the image shows](path)`; screen readers read it aloud"),
-                        );
-                    }
-                    let mut tag = format!("<img src=\"{MARK}L{}{MARK}\" alt=\"", img.link);
-                    let _ = escape_html(&mut tag, &img.alt);
-                    tag.push('"');
-                    if !img.title.is_empty() {
-                        tag.push_str(" title=\"");
-                        let _ = escape_html(&mut tag, &img.title);
-                        tag.push('"');
-                    }
-                    tag.push_str(" loading=\"lazy\">");
-                    out.push(Event::InlineHtml(tag.into()));
-                }
-                Event::Text(t) | Event::Code(t) => img.alt.push_str(&t),
-                _ => {}
-            }
-            continue;
-        }
-        match event {
-            Event::Start(Tag::Heading {
-                level, id, classes, ..
-            }) => {
-                heading = Some(HeadingBuf {
-                    level: level as u8,
-                    explicit_id: id.map(|id| id.to_string()),
-                    classes: classes.iter().map(|c| c.to_string()).collect(),
-                    slot: out.len(),
-                    title: String::new(),
-                    span,
-                });
-                out.push(Event::Html(CowStr::Borrowed("")));
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some(h) = heading.take() {
-                    let id = unique_id(&h, &mut used_ids, file, diagnostics);
-                    let mut open = format!("<h{} id=\"", h.level);
-                    let _ = escape_html(&mut open, &id);
-                    open.push('"');
-                    if !h.classes.is_empty() {
-                        open.push_str(" class=\"");
-                        let _ = escape_html(&mut open, &h.classes.join(" "));
-                        open.push('"');
-                    }
-                    open.push('>');
-                    out[h.slot] = Event::Html(open.into());
-                    let mut close = String::from("<a class=\"anchor\" href=\"#");
-                    let _ = escape_href(&mut close, &id);
-                    let _ = writeln!(
-                        close,
-                        "\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{}>",
-                        h.level
-                    );
-                    out.push(Event::Html(close.into()));
-                    rendered.headings.push(Heading {
-                        level: h.level,
-                        id,
-                        title: h.title.trim().to_string(),
-                    });
-                }
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                ..
-            }) => {
-                let kind = match link_type {
-                    LinkType::WikiLink { has_pothole } => LinkKind::Wiki {
-                        has_text: has_pothole,
-                    },
-                    _ => LinkKind::Markdown,
-                };
-                let internal = matches!(kind, LinkKind::Wiki { .. }) || !is_external(&dest_url);
-                let index = rendered.links.len();
-                rendered.links.push(LinkRef {
-                    dest: dest_url.to_string(),
-                    kind,
-                    span: dest_span(file, &span, &dest_url),
-                    internal,
-                });
-                let mut tag = String::from("<a href=\"");
-                if internal {
-                    let _ = write!(tag, "{MARK}L{index}{MARK}");
-                } else {
-                    let _ = escape_href(&mut tag, &dest_url);
-                }
-                tag.push('"');
-                if !title.is_empty() {
-                    tag.push_str(" title=\"");
-                    let _ = escape_html(&mut tag, &title);
-                    tag.push('"');
-                }
-                tag.push('>');
-                out.push(Event::InlineHtml(tag.into()));
-                if kind == (LinkKind::Wiki { has_text: false }) {
-                    out.push(Event::InlineHtml(format!("{MARK}T{index}{MARK}").into()));
-                    skip_link_text = true;
-                }
-            }
-            Event::End(TagEnd::Link) => {
-                skip_link_text = false;
-                out.push(Event::InlineHtml(CowStr::Borrowed("</a>")));
-            }
-            Event::Start(Tag::Image {
-                dest_url, title, ..
-            }) => {
-                let index = rendered.links.len();
-                rendered.links.push(LinkRef {
-                    dest: dest_url.to_string(),
-                    kind: LinkKind::Image,
-                    span: dest_span(file, &span, &dest_url),
-                    internal: !is_external(&dest_url),
-                });
-                image = Some(ImageBuf {
-                    link: index,
-                    title: title.to_string(),
-                    alt: String::new(),
-                    span,
-                });
-            }
-            Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, name) = alert_name(kind);
-                out.push(Event::Html(
-                    format!("<div class=\"alert alert-{class}\" role=\"note\">\n<p class=\"alert-title\">{name}</p>\n").into(),
-                ));
-            }
-            Event::End(TagEnd::BlockQuote(Some(_))) => {
-                out.push(Event::Html(CowStr::Borrowed("</div>\n")))
-            }
-            Event::Start(Tag::Paragraph) if in_first_paragraph == 0 && heading.is_none() => {
-                in_first_paragraph = 1;
-                out.push(Event::Start(Tag::Paragraph));
-            }
-            Event::End(TagEnd::Paragraph) if in_first_paragraph == 1 => {
-                in_first_paragraph = 2;
-                out.push(Event::End(TagEnd::Paragraph));
-            }
-            Event::TaskListMarker(done) => out.push(Event::InlineHtml(CowStr::Borrowed(if done {
-                "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
-            } else {
-                "<input type=\"checkbox\" disabled aria-label=\"To do\"> "
-            }))),
-            Event::Html(html) | Event::InlineHtml(html) if !unsafe_html => {
-                out.push(Event::Text(html))
-            }
-            Event::Text(t) => {
-                note_text(&mut rendered, heading.as_mut(), in_first_paragraph == 1, &t);
-                if !skip_link_text {
-                    out.push(Event::Text(t));
-                }
-            }
-            Event::Code(t) => {
-                note_text(&mut rendered, heading.as_mut(), in_first_paragraph == 1, &t);
-                if !skip_link_text {
-                    out.push(Event::Code(t));
-                }
-            }
-            Event::SoftBreak | Event::HardBreak if in_first_paragraph == 1 => {
-                rendered.summary.push(' ');
-                out.push(event);
-            }
-            other => out.push(other),
-        }
+        writer.event(event, body.start + range.start..body.start + range.end);
     }
+    let mut rendered = writer.rendered;
     let mut html = String::with_capacity(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    pulldown_cmark::html::push_html(&mut html, writer.out.into_iter());
     html.shrink_to_fit();
     rendered.html = html;
     rendered.summary = shorten(&rendered.summary, 200);
     rendered
 }
 
-fn note_text(
-    rendered: &mut Rendered,
-    heading: Option<&mut HeadingBuf>,
-    in_summary: bool,
-    text: &str,
-) {
-    rendered.word_count += text.split_whitespace().count();
-    if let Some(h) = heading {
-        h.title.push_str(text);
+/// Where the walk is relative to the first paragraph, which becomes the summary.
+#[derive(PartialEq, Eq)]
+enum SummaryState {
+    Before,
+    Inside,
+    After,
+}
+
+/// Turns pulldown-cmark's events into the events weft renders, collecting as it goes.
+struct BodyWriter<'a, 'd> {
+    file: &'a Source,
+    unsafe_html: bool,
+    diagnostics: &'d mut Vec<Diagnostic>,
+    out: Vec<Event<'a>>,
+    rendered: Rendered,
+    used_ids: HashSet<String>,
+    heading: Option<HeadingBuf>,
+    image: Option<ImageBuf>,
+    skip_link_text: bool,
+    summary: SummaryState,
+}
+
+impl<'a> BodyWriter<'a, '_> {
+    fn event(&mut self, event: Event<'a>, span: Range<usize>) {
+        if self.image.is_some() {
+            self.image_event(event);
+            return;
+        }
+        match event {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                self.heading = Some(HeadingBuf {
+                    level: level as u8,
+                    explicit_id: id.map(|id| id.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    slot: self.out.len(),
+                    title: String::new(),
+                    span,
+                });
+                self.out.push(Event::Html(CowStr::Borrowed("")));
+            }
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                self.start_link(link_type, dest_url, title, span);
+            }
+            Event::End(TagEnd::Link) => {
+                self.skip_link_text = false;
+                self.out.push(Event::InlineHtml(CowStr::Borrowed("</a>")));
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let link = self.rendered.links.len();
+                self.rendered.links.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    kind: LinkKind::Image,
+                    span: dest_span(self.file, &span, &dest_url),
+                    internal: !is_external(&dest_url),
+                });
+                let title = title.to_string();
+                self.image = Some(ImageBuf {
+                    link,
+                    title,
+                    alt: String::new(),
+                    span,
+                });
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, name) = alert_name(kind);
+                let open = format!(
+                    "<div class=\"alert alert-{class}\" role=\"note\">\n<p class=\"alert-title\">{name}</p>\n"
+                );
+                self.out.push(Event::Html(open.into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                self.out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            Event::Start(Tag::Paragraph)
+                if self.summary == SummaryState::Before && self.heading.is_none() =>
+            {
+                self.summary = SummaryState::Inside;
+                self.out.push(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) if self.summary == SummaryState::Inside => {
+                self.summary = SummaryState::After;
+                self.out.push(Event::End(TagEnd::Paragraph));
+            }
+            Event::TaskListMarker(done) => {
+                let input = if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"To do\"> "
+                };
+                self.out.push(Event::InlineHtml(CowStr::Borrowed(input)));
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !self.unsafe_html => {
+                self.out.push(Event::Text(html));
+            }
+            Event::Text(t) => {
+                self.note_text(&t);
+                if !self.skip_link_text {
+                    self.out.push(Event::Text(t));
+                }
+            }
+            Event::Code(t) => {
+                self.note_text(&t);
+                if !self.skip_link_text {
+                    self.out.push(Event::Code(t));
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if self.summary == SummaryState::Inside => {
+                self.rendered.summary.push(' ');
+                self.out.push(event);
+            }
+            other => self.out.push(other),
+        }
     }
-    if in_summary {
-        rendered.summary.push_str(text);
+
+    /// Inside `![...](...)`: the text is the alt text; the end writes the `<img>`.
+    fn image_event(&mut self, event: Event<'a>) {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(img) = self.image.as_mut() {
+                    img.alt.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some(img) = self.image.take() {
+                    self.end_image(img);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end_image(&mut self, img: ImageBuf) {
+        if img.alt.trim().is_empty() {
+            self.diagnostics.push(
+                Diagnostic::warning("missing-alt", "image has no alt text")
+                    .at(self.file, img.span.clone())
+                    .label("describe the image between the brackets")
+                    .help("write `![what the image shows](path)`; screen readers read it aloud"),
+            );
+        }
+        let mut tag = format!("<img src=\"{MARK}L{}{MARK}\" alt=\"", img.link);
+        let _ = escape_html(&mut tag, &img.alt);
+        tag.push('"');
+        if !img.title.is_empty() {
+            tag.push_str(" title=\"");
+            let _ = escape_html(&mut tag, &img.title);
+            tag.push('"');
+        }
+        tag.push_str(" loading=\"lazy\">");
+        self.out.push(Event::InlineHtml(tag.into()));
+    }
+
+    /// Writes the opening tag (with its unique id) into the slot kept for it, and the anchor.
+    fn end_heading(&mut self) {
+        let Some(h) = self.heading.take() else {
+            return;
+        };
+        let id = unique_id(&h, &mut self.used_ids, self.file, self.diagnostics);
+        let mut open = format!("<h{} id=\"", h.level);
+        let _ = escape_html(&mut open, &id);
+        open.push('"');
+        if !h.classes.is_empty() {
+            open.push_str(" class=\"");
+            let _ = escape_html(&mut open, &h.classes.join(" "));
+            open.push('"');
+        }
+        open.push('>');
+        self.out[h.slot] = Event::Html(open.into());
+        let mut close = String::from("<a class=\"anchor\" href=\"#");
+        let _ = escape_href(&mut close, &id);
+        let level = h.level;
+        let _ = writeln!(
+            close,
+            "\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>"
+        );
+        self.out.push(Event::Html(close.into()));
+        let title = h.title.trim().to_string();
+        self.rendered.headings.push(Heading { level, id, title });
+    }
+
+    /// Records the link and writes `<a>`, with a placeholder for an internal destination
+    /// (and for the text of a wiki link written without its own).
+    fn start_link(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        span: Range<usize>,
+    ) {
+        let kind = match link_type {
+            LinkType::WikiLink { has_pothole } => LinkKind::Wiki {
+                has_text: has_pothole,
+            },
+            _ => LinkKind::Markdown,
+        };
+        let internal = matches!(kind, LinkKind::Wiki { .. }) || !is_external(&dest_url);
+        let index = self.rendered.links.len();
+        self.rendered.links.push(LinkRef {
+            dest: dest_url.to_string(),
+            kind,
+            span: dest_span(self.file, &span, &dest_url),
+            internal,
+        });
+        let mut tag = String::from("<a href=\"");
+        if internal {
+            let _ = write!(tag, "{MARK}L{index}{MARK}");
+        } else {
+            let _ = escape_href(&mut tag, &dest_url);
+        }
+        tag.push('"');
+        if !title.is_empty() {
+            tag.push_str(" title=\"");
+            let _ = escape_html(&mut tag, &title);
+            tag.push('"');
+        }
+        tag.push('>');
+        self.out.push(Event::InlineHtml(tag.into()));
+        if kind == (LinkKind::Wiki { has_text: false }) {
+            self.out
+                .push(Event::InlineHtml(format!("{MARK}T{index}{MARK}").into()));
+            self.skip_link_text = true;
+        }
+    }
+
+    /// Counts words, and collects heading and summary text.
+    fn note_text(&mut self, text: &str) {
+        self.rendered.word_count += text.split_whitespace().count();
+        if let Some(h) = self.heading.as_mut() {
+            h.title.push_str(text);
+        }
+        if self.summary == SummaryState::Inside {
+            self.rendered.summary.push_str(text);
+        }
     }
 }
 
