@@ -2,7 +2,7 @@
 //!
 //! The build is a pipeline; each module is one stage, in this order:
 //! [`config`] → [`discover`] → [`frontmatter`] + [`markdown`] → [`site`] → [`links`] →
-//! [`taxonomy`] → [`render`] (+ [`generate`], [`map`]) → [`output`].
+//! [`taxonomy`] → [`render`] (with [`templates`]) (+ [`generate`], [`map`]) → [`output`].
 //! [`source`] and [`diag`] are shared by all of them; [`commands`] runs them.
 
 pub mod cli;
@@ -23,6 +23,7 @@ pub mod search;
 pub mod site;
 pub mod source;
 pub mod taxonomy;
+pub mod templates;
 pub mod theme;
 pub mod watch;
 mod yaml;

@@ -1,0 +1,248 @@
+//! Templates: the built-in theme, a site theme and per-site overrides loaded into tera, and
+//! tera's errors turned into diagnostics that point at the template line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+
+use crate::config::SiteConfig;
+use crate::diag::Diagnostic;
+use crate::source::{Source, SourceFile};
+use crate::theme;
+
+/// The loaded templates and the theme's static files.
+pub struct Theme {
+    tera: Tera,
+    sources: BTreeMap<String, Source>,
+    /// Static files of the theme: (URL path, bytes or file).
+    pub statics: Vec<(String, theme::StaticFile)>,
+}
+
+impl Theme {
+    /// Whether a template of this name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// The names of all templates, for suggestions.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.sources.keys().map(String::as_str)
+    }
+
+    /// Renders `template` with `context`; errors point into the template where tera allows.
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|err| template_error(&err, &self.sources))
+    }
+
+    /// A hash of every template's name and text: themes with the same one render alike.
+    pub fn fingerprint(&self) -> u64 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for (name, source) in &self.sources {
+            for text in [name, &source.text] {
+                hasher.update(&(text.len() as u64).to_le_bytes());
+                hasher.update(text.as_bytes());
+            }
+        }
+        hasher.digest()
+    }
+}
+
+/// Loads the built-in theme, then the site's theme, then `templates/` overrides by file name.
+pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
+    let mut sources: BTreeMap<String, Source> = BTreeMap::new();
+    for (name, text) in theme::TEMPLATES {
+        sources.insert(
+            name.to_string(),
+            SourceFile::new(format!("themes/default/templates/{name}"), text.to_string()),
+        );
+    }
+    let mut statics: Vec<(String, theme::StaticFile)> = theme::STATICS
+        .iter()
+        .map(|(name, bytes)| (name.to_string(), theme::StaticFile::Embedded(bytes)))
+        .collect();
+    let mut problems = Vec::new();
+    let mut dirs = Vec::new();
+    if let Some(name) = config.theme.as_deref().filter(|n| *n != "default") {
+        let dir = root.join("themes").join(name);
+        if !dir.is_dir() {
+            problems.push(
+                Diagnostic::error("missing-theme", format!("theme `{name}` not found in themes/"))
+                    .help("create themes/NAME/templates/, or remove `theme` from weft.yaml to use the built-in theme"),
+            );
+        }
+        for (url, path) in files_under(&dir.join("static")) {
+            statics.retain(|(u, _)| *u != url);
+            statics.push((url, theme::StaticFile::Disk(path)));
+        }
+        dirs.push(PathBuf::from("themes").join(name).join("templates"));
+    }
+    dirs.push(PathBuf::from("templates"));
+    for dir in dirs {
+        for (name, path) in files_under(&root.join(&dir)) {
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    sources.insert(name.clone(), SourceFile::new(dir.join(&name), text));
+                }
+                Err(err) => problems.push(Diagnostic::error(
+                    "io",
+                    format!("cannot read {}: {err}", path.display()),
+                )),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_text);
+    tera.register_filter("escape", EscapeFilter);
+    let raw: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|(n, s)| (n.as_str(), s.text.as_str()))
+        .collect();
+    if let Err(err) = tera.add_raw_templates(raw) {
+        return Err(vec![template_error(&err, &sources)]);
+    }
+    Ok(Theme {
+        tera,
+        sources,
+        statics,
+    })
+}
+
+/// Escapes `&`, `<`, `>`, `"` and `'`, and leaves `/` alone so URLs stay readable.
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out.replace('\'', "&#39;")
+}
+
+/// `escape`, with the same escaping as autoescape, for text and numbers; marked safe, so that
+/// a value escaped explicitly is never escaped twice (templates rendered with `set`, where
+/// Tera does not autoescape, rely on it).
+struct EscapeFilter;
+
+impl tera::Filter for EscapeFilter {
+    fn filter(
+        &self,
+        value: &serde_json::Value,
+        _: &std::collections::HashMap<String, serde_json::Value>,
+    ) -> tera::Result<serde_json::Value> {
+        let text = match value {
+            serde_json::Value::String(s) => escape_text(s),
+            serde_json::Value::Null => String::new(),
+            other => escape_text(&other.to_string()),
+        };
+        Ok(serde_json::Value::String(text))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| !crate::discover::is_ignored_name(&e.file_name().to_string_lossy()))
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            Some((crate::source::display_path(rel), e.path().to_path_buf()))
+        })
+        .collect()
+}
+
+/// Turns a tera error into a diagnostic, pointing at the template line when tera gives one.
+fn template_error(err: &tera::Error, sources: &BTreeMap<String, Source>) -> Diagnostic {
+    let mut chain = Vec::new();
+    let mut current: Option<&dyn std::error::Error> = Some(err);
+    while let Some(e) = current {
+        chain.push(e.to_string());
+        current = e.source();
+    }
+    let name = chain
+        .iter()
+        .find_map(|m| {
+            m.split(['\'', '"'])
+                .nth(1)
+                .filter(|n| sources.contains_key(*n))
+        })
+        .map(str::to_string);
+    let position = chain.iter().find_map(|m| {
+        let after = m.split("--> ").nth(1)?;
+        let (line, rest) = after.split_once(':')?;
+        let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some((
+            line.trim().parse::<usize>().ok()?,
+            col.parse::<usize>().ok()?,
+        ))
+    });
+    let detail = chain
+        .last()
+        .map(|m| {
+            m.lines()
+                .filter_map(|l| l.trim().strip_prefix("= "))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| chain.last().cloned().unwrap_or_default());
+    let message = format!(
+        "template error: {}",
+        chain.first().cloned().unwrap_or_default()
+    );
+    let mut diagnostic = Diagnostic::error("template", message).help(detail.clone());
+    if let (Some(name), Some((line, col))) = (name, position) {
+        diagnostic = diagnostic.help("templates use Tera's syntax: `{{ value }}`, `{% if x %}…{% endif %}`, `{% for x in xs %}…{% endfor %}`");
+        let file = &sources[&name];
+        let start = file.offset_of_line(line);
+        let offset = file.text[start..]
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(start, |(i, _)| start + i);
+        let end = file.text[offset..]
+            .find(char::is_whitespace)
+            .map_or(file.text.len(), |i| offset + i);
+        diagnostic = diagnostic
+            .at(file, offset..end.max(offset + 1).min(file.text.len()))
+            .label(detail);
+    } else if let Some((file, span)) = render_error_place(&detail, &chain, sources) {
+        diagnostic = diagnostic.at(file, span).label("here");
+    }
+    diagnostic
+}
+
+/// Where a render-time error most likely is: tera names the missing variable or macro but not
+/// the line, so look for that name in the template it was rendering, then in the others.
+fn render_error_place<'s>(
+    detail: &str,
+    chain: &[String],
+    sources: &'s BTreeMap<String, Source>,
+) -> Option<(&'s Source, std::ops::Range<usize>)> {
+    let name = detail.split('`').nth(1).filter(|n| !n.is_empty())?;
+    let rendering = chain
+        .iter()
+        .rev()
+        .filter_map(|m| m.split("while rendering '").nth(1)?.split('\'').next())
+        .chain(
+            chain
+                .iter()
+                .filter_map(|m| m.split("error happened in '").nth(1)?.split('\'').next()),
+        );
+    let preferred: Vec<&Source> = rendering.filter_map(|t| sources.get(t)).collect();
+    preferred
+        .into_iter()
+        .chain(sources.values())
+        .find_map(|file| file.text.find(name).map(|at| (file, at..at + name.len())))
+}
