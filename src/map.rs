@@ -42,7 +42,7 @@ const LABELS_UP_TO: usize = 80;
 /// Pages up to which repulsion is computed exactly, pair by pair.
 const PAIRWISE_UP_TO: usize = 400;
 /// Node-iterations the layout may spend on a large site.
-const LAYOUT_BUDGET: usize = 100_000;
+const LAYOUT_BUDGET: usize = 30_000;
 const LABEL_CHARS: usize = 28;
 const WIDTH: f64 = 1000.0;
 const MARGIN: f64 = 24.0;
@@ -101,7 +101,7 @@ fn layout(site: &Site, graph: &LinkGraph, group: &[usize], groups: usize) -> Vec
     } else {
         (
             settings.with_barnes_hut_theta(0.8),
-            (LAYOUT_BUDGET / n).clamp(10, 100),
+            (LAYOUT_BUDGET / n).clamp(5, 60),
         )
     };
     let mut runner = settings.build(data);
