@@ -110,6 +110,26 @@ impl Parsed {
     pub fn source(&self) -> &Source {
         &self.source
     }
+
+    /// Its front matter.
+    pub fn fm(&self) -> &FrontMatter {
+        &self.fm
+    }
+
+    /// Its body.
+    pub fn body(&self) -> &Rendered {
+        &self.body
+    }
+}
+
+impl Page {
+    /// Takes the text, front matter and body of `parsed`, a new reading of this page's file
+    /// that leaves its place in the site as it was (`weft serve` keeps the tree then).
+    pub fn reparse(&mut self, parsed: &Parsed) {
+        self.source = Arc::clone(&parsed.source);
+        self.fm = Arc::clone(&parsed.fm);
+        self.body = Arc::clone(&parsed.body);
+    }
 }
 
 const SECTION_FILE: &str = "_index.md";

@@ -45,7 +45,8 @@ pub fn collect(site: &Site, config: &SiteConfig) -> Vec<Taxonomy> {
                         url: format!("{}/{slug}/", slugify(name)),
                         pages: Vec::new(),
                     });
-                    if !term.pages.contains(&id) {
+                    // Pages come in order: a page that repeats a term is the last one added.
+                    if term.pages.last() != Some(&id) {
                         term.pages.push(id);
                     }
                 }

@@ -44,7 +44,8 @@ pub(super) struct Facts {
     site: u64,
     /// Per page: its title and URL, as a link shows it.
     link: Vec<u64>,
-    /// Per page: its title, URL, description (or summary) and date, as a listing shows it.
+    /// Per page: its title, URL, description (or summary) and dates, as a listing or the
+    /// feed shows it.
     summary: Vec<u64>,
     /// Per page: its own text, path and place.
     own: Vec<u64>,
@@ -52,6 +53,8 @@ pub(super) struct Facts {
     position: Vec<Option<usize>>,
     /// The nodes and edges of the map and `graph.json`.
     graph: u64,
+    /// Per page: its fingerprint ([`Facts::page`]).
+    pages: Vec<u64>,
 }
 
 impl Facts {
@@ -59,25 +62,8 @@ impl Facts {
     pub(super) fn new(r: &Renderer, templates: u64, text: impl Fn(PageId) -> u64 + Sync) -> Self {
         let site = r.site;
         let ids: Vec<PageId> = site.ids().collect();
-        let per_page: Vec<(u64, u64, u64)> = ids
-            .par_iter()
-            .map(|&id| {
-                let page = site.page(id);
-                let mut h = Hash::new();
-                h.str(&page.title);
-                h.str(&page.url);
-                let link = h.finish();
-                h.str(page.fm.description.as_deref().unwrap_or(&page.body.summary));
-                h.str(&page.fm.date.as_ref().map(|d| d.ymd()).unwrap_or_default());
-                h.num(usize::from(page.fm.date.is_some()));
-                let summary = h.finish();
-                h.u64(text(id));
-                h.str(&page.source.display_path());
-                h.num(page.kind as usize);
-                h.num(usize::from(id == site.home));
-                (link, summary, h.finish())
-            })
-            .collect();
+        let per_page: Vec<(u64, u64, u64)> =
+            ids.par_iter().map(|&id| page_facts(r, id, &text)).collect();
         let link: Vec<u64> = per_page.iter().map(|f| f.0).collect();
         let mut position = vec![None; ids.len()];
         for id in &ids {
@@ -98,13 +84,44 @@ impl Facts {
         }
         let site_hash = h.finish();
         let graph = graph_hash(r, &link, site_hash);
-        Facts {
+        let mut facts = Facts {
             site: site_hash,
             summary: per_page.iter().map(|f| f.1).collect(),
             own: per_page.iter().map(|f| f.2).collect(),
             link,
             position,
             graph,
+            pages: Vec::new(),
+        };
+        facts.pages = ids.par_iter().map(|&id| facts.page(r, id)).collect();
+        facts
+    }
+
+    /// The fingerprint of page `id`.
+    pub(super) fn fingerprint(&self, id: PageId) -> u64 {
+        self.pages[id.0 as usize]
+    }
+
+    /// Hashes again the facts of `ids`, pages whose text changed but whose title, URL and
+    /// place did not, and the fingerprints that read them: their own, and their section's
+    /// when their summary changed. Links show titles and URLs only, so no other changed.
+    pub(super) fn refresh(&mut self, r: &Renderer, ids: &[PageId], text: impl Fn(PageId) -> u64) {
+        let mut touched = Vec::with_capacity(2 * ids.len());
+        for &id in ids {
+            let index = id.0 as usize;
+            let summary = self.summary[index];
+            (self.link[index], self.summary[index], self.own[index]) = page_facts(r, id, &text);
+            touched.push(id);
+            if self.summary[index] != summary {
+                touched.extend(r.site.page(id).parent);
+            }
+        }
+        for id in touched {
+            self.pages[id.0 as usize] = self.page(r, id);
+        }
+        #[cfg(debug_assertions)]
+        for id in r.site.ids() {
+            debug_assert_eq!(self.pages[id.0 as usize], self.page(r, id), "{id:?}");
         }
     }
 
@@ -122,8 +139,8 @@ impl Facts {
         }
     }
 
-    /// The fingerprint of page `id`: what its template context is made of.
-    pub(super) fn page(&self, r: &Renderer, id: PageId) -> u64 {
+    /// Hashes what the template context of page `id` is made of.
+    fn page(&self, r: &Renderer, id: PageId) -> u64 {
         let (site, graph) = (r.site, r.graph);
         let page = site.page(id);
         let index = id.0 as usize;
@@ -156,7 +173,13 @@ impl Facts {
                 relations.iter().any(|g| g.pages.contains(from)),
             ));
         }
-        self.links(&mut h, &site.ancestors(id));
+        // The sections above, from the nearest up.
+        let mut above = page.parent;
+        while let Some(parent) = above {
+            h.u64(self.link[parent.0 as usize]);
+            above = site.page(parent).parent;
+        }
+        h.num(usize::MAX);
         let siblings = page.parent.map(|p| &site.page(p).pages);
         let (prev, next) = match (siblings, self.position[index]) {
             (Some(s), Some(i)) if page.kind == PageKind::Page => {
@@ -264,10 +287,55 @@ impl Facts {
                 h.str("graph");
                 h.u64(self.graph);
             }
-            Generated::Sitemap | Generated::Robots | Generated::Atom => return None,
+            Generated::Robots => h.str("robots"),
+            // The URLs and dates of every page and term; the feed also shows titles and
+            // summaries.
+            Generated::Sitemap | Generated::Atom => {
+                h.str(if what == Generated::Atom {
+                    "atom"
+                } else {
+                    "sitemap"
+                });
+                h.num(self.summary.len());
+                for summary in &self.summary {
+                    h.u64(*summary);
+                }
+                for taxonomy in r.taxonomies {
+                    h.str(&taxonomy.url);
+                    h.num(taxonomy.terms.len());
+                    for term in &taxonomy.terms {
+                        h.str(&term.url);
+                    }
+                }
+            }
         }
         Some(h.finish())
     }
+}
+
+/// A page's facts: (link, summary, own), each hash covering the one before.
+fn page_facts(r: &Renderer, id: PageId, text: impl Fn(PageId) -> u64) -> (u64, u64, u64) {
+    let page = r.site.page(id);
+    let mut h = Hash::new();
+    h.str(&page.title);
+    h.str(&page.url);
+    let link = h.finish();
+    h.str(page.fm.description.as_deref().unwrap_or(&page.body.summary));
+    for date in [&page.fm.date, &page.fm.updated] {
+        h.num(usize::from(date.is_some()));
+        if let Some(date) = date {
+            h.u64(date.0.timestamp() as u64);
+            h.u64(u64::from(date.0.timestamp_subsec_nanos()));
+            h.u64(date.0.offset().local_minus_utc() as u64);
+        }
+    }
+    let summary = h.finish();
+    h.u64(text(id));
+    h.str(&page.url);
+    h.0.update(page.rel.as_os_str().as_encoded_bytes());
+    h.num(page.kind as usize);
+    h.num(usize::from(id == r.site.home));
+    (link, summary, h.finish())
 }
 
 /// What the map and `graph.json` show: every page's title, URL, kind and section, the home

@@ -1,0 +1,214 @@
+//! The site's source files as last read: Markdown parsed, other files listed. A change makes
+//! only its own path (a file, or a folder and what is under it) be read again.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::diag::Diagnostic;
+use crate::discover::{self, AssetFile, MarkdownFile, is_ignored_name};
+use crate::site::{self, Parsed};
+
+/// The two folders discovery walks.
+pub(super) const FOLDERS: [&str; 2] = ["content", "static"];
+
+/// A Markdown file as last read.
+pub(super) enum Markdown {
+    Parsed {
+        parsed: Parsed,
+        /// A hash of its text.
+        text: u64,
+        problems: Vec<Diagnostic>,
+    },
+    Unreadable(Diagnostic),
+}
+
+/// Every source file of `content/` and `static/`.
+#[derive(Default)]
+pub(super) struct Sources {
+    /// Markdown under `content/`, by path relative to it.
+    pub(super) markdown: BTreeMap<PathBuf, Markdown>,
+    /// Other files under `content/`, by path relative to it.
+    pub(super) content_assets: BTreeMap<PathBuf, AssetFile>,
+    /// Files under `static/`, by path relative to it.
+    pub(super) statics: BTreeMap<PathBuf, AssetFile>,
+    /// What walking each of [`FOLDERS`] found wrong (symbolic links out of the site, …).
+    walk_problems: [Vec<Diagnostic>; 2],
+    /// Markdown files parsed again since [`Sources::settle`], whose set of files is the same.
+    pub(super) reparsed: Vec<PathBuf>,
+    /// Whether files came, went or could not be read since [`Sources::settle`].
+    pub(super) moved: bool,
+}
+
+impl Sources {
+    /// Reads every source file.
+    pub(super) fn load(root: &Path, config: &SiteConfig) -> Sources {
+        let mut sources = Sources::default();
+        for folder in 0..FOLDERS.len() {
+            sources.rescan(root, config, folder, Path::new(""));
+        }
+        sources
+    }
+
+    /// Reads again the files at or under `under` (relative to `FOLDERS[folder]`): what is gone
+    /// is forgotten, what is new or changed is read and parsed, what is unchanged is kept.
+    pub(super) fn rescan(&mut self, root: &Path, config: &SiteConfig, folder: usize, under: &Path) {
+        if is_hidden(under) {
+            return;
+        }
+        let mut problems = Vec::new();
+        let found = discover::walk_under(root, FOLDERS[folder], under, &mut problems);
+        let whole = under.as_os_str().is_empty();
+        let clean = problems.is_empty() && self.walk_problems[folder].is_empty();
+        if !whole && !clean {
+            // Walking problems are known for a folder as a whole; look at all of it.
+            return self.rescan(root, config, folder, Path::new(""));
+        }
+        if whole {
+            self.walk_problems[folder] = problems;
+            self.moved = true;
+        }
+        if folder == 1 {
+            let gone = remove_under(&mut self.statics, under);
+            self.moved |= !same_keys(&gone, &found);
+            self.statics
+                .extend(found.into_iter().map(|f| (f.rel.clone(), f)));
+            return;
+        }
+        let (markdown, assets): (Vec<_>, Vec<_>) = found
+            .into_iter()
+            .partition(|f| f.rel.extension().is_some_and(|e| e == "md"));
+        let gone = remove_under(&mut self.content_assets, under);
+        self.moved |= !same_keys(&gone, &assets);
+        self.content_assets
+            .extend(assets.into_iter().map(|f| (f.rel.clone(), f)));
+        let old = remove_under(&mut self.markdown, under);
+        self.moved |= !same_keys(&old, &markdown);
+        self.read(markdown, old, config);
+    }
+
+    /// Reads `files`, parsing those whose text is not that of their entry in `old`.
+    fn read(
+        &mut self,
+        files: Vec<AssetFile>,
+        mut old: BTreeMap<PathBuf, Markdown>,
+        config: &SiteConfig,
+    ) {
+        let read: Vec<_> = files.par_iter().map(discover::read_markdown).collect();
+        let mut to_parse: Vec<MarkdownFile> = Vec::new();
+        for (file, result) in files.into_iter().zip(read) {
+            let before = old.remove(&file.rel);
+            match (result, before) {
+                (Ok(read), Some(entry @ Markdown::Parsed { .. })) => {
+                    if same_text(&entry, &read) {
+                        self.markdown.insert(file.rel, entry);
+                    } else {
+                        self.reparsed.push(file.rel);
+                        to_parse.push(read);
+                    }
+                }
+                (Ok(read), _) => {
+                    self.moved = true;
+                    to_parse.push(read);
+                }
+                (Err(diagnostic), _) => {
+                    self.moved = true;
+                    self.markdown
+                        .insert(file.rel, Markdown::Unreadable(diagnostic));
+                }
+            }
+        }
+        let parsed: Vec<(PathBuf, Markdown)> = to_parse
+            .into_par_iter()
+            .map(|file| {
+                let rel = file.rel.clone();
+                let text = xxhash_rust::xxh3::xxh3_64(file.source.text.as_bytes());
+                let (parsed, problems) = site::parse_file(file, config);
+                let entry = Markdown::Parsed {
+                    parsed,
+                    text,
+                    problems,
+                };
+                (rel, entry)
+            })
+            .collect();
+        self.markdown.extend(parsed);
+    }
+
+    /// Forgets what changed: the build has taken it in.
+    pub(super) fn settle(&mut self) {
+        self.reparsed.clear();
+        self.moved = false;
+    }
+
+    /// What reading found wrong: walking, reading and parsing.
+    pub(super) fn problems(&self) -> Vec<Diagnostic> {
+        let mut problems = self.walk_problems.concat();
+        for entry in self.markdown.values() {
+            match entry {
+                Markdown::Parsed {
+                    problems: found, ..
+                } => problems.extend(found.iter().cloned()),
+                Markdown::Unreadable(diagnostic) => problems.push(diagnostic.clone()),
+            }
+        }
+        problems
+    }
+
+    /// The parsed files.
+    pub(super) fn parsed(&self) -> Vec<Parsed> {
+        self.markdown
+            .values()
+            .filter_map(|entry| match entry {
+                Markdown::Parsed { parsed, .. } => Some(parsed.clone()),
+                Markdown::Unreadable(_) => None,
+            })
+            .collect()
+    }
+
+    /// The hash of each parsed file's text, by the address of its source (alive while the
+    /// entry is).
+    pub(super) fn texts(&self) -> HashMap<usize, u64> {
+        self.markdown
+            .values()
+            .filter_map(|entry| match entry {
+                Markdown::Parsed { parsed, text, .. } => {
+                    Some((Arc::as_ptr(parsed.source()).addr(), *text))
+                }
+                Markdown::Unreadable(_) => None,
+            })
+            .collect()
+    }
+}
+
+/// Whether a path under a source folder passes through a file or folder discovery skips.
+fn is_hidden(under: &Path) -> bool {
+    under.components().any(|c| match c {
+        Component::Normal(name) => is_ignored_name(&name.to_string_lossy()),
+        _ => true,
+    })
+}
+
+fn same_text(entry: &Markdown, read: &MarkdownFile) -> bool {
+    matches!(entry, Markdown::Parsed { parsed, .. } if parsed.source().text == read.source.text)
+}
+
+fn same_keys<T>(old: &BTreeMap<PathBuf, T>, found: &[AssetFile]) -> bool {
+    old.len() == found.len() && found.iter().all(|f| old.contains_key(&f.rel))
+}
+
+/// Removes and returns the entries of `map` at or under `under`.
+fn remove_under<T>(map: &mut BTreeMap<PathBuf, T>, under: &Path) -> BTreeMap<PathBuf, T> {
+    let gone: Vec<PathBuf> = map
+        .range::<Path, _>((std::ops::Bound::Included(under), std::ops::Bound::Unbounded))
+        .map(|(path, _)| path)
+        .take_while(|path| path.starts_with(under))
+        .cloned()
+        .collect();
+    gone.into_iter()
+        .filter_map(|path| map.remove(&path).map(|entry| (path, entry)))
+        .collect()
+}
