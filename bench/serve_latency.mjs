@@ -2,7 +2,9 @@
 // open in headless Chromium, shows the new text: the first animation frame whose document
 // holds it, whether the page was reloaded or its <main> swapped in place.
 //
-// usage: node bench/serve_latency.mjs [--sizes 1000,10000] [--edits 7] [--keep]
+// usage: node bench/serve_latency.mjs [--sizes 1000,10000] [--edits 7] [--edit text|link] [--keep]
+//   --edit text (the default) adds a sentence; --edit link adds one with a link to another
+//   page, which changes the link graph (backlinks, the map) and so more of the site.
 //   needs tests/e2e's packages (cd tests/e2e && npm ci) and a release build (cargo build --release);
 //   WEFT_BIN, CHROMIUM and GEN_CORPUS (shared/bench/gen_corpus.py) override the defaults.
 // Sites are generated with `gen_corpus.py OUT N --sections 20 --targets weft` into a temp dir.
@@ -23,6 +25,8 @@ function option(name, fallback) {
 }
 const sizes = option("sizes", "1000,10000").split(",").map(Number);
 const edits = Number(option("edits", "7"));
+const kind = option("edit", "text");
+if (!["text", "link"].includes(kind)) throw new Error(`--edit text or --edit link, not ${kind}`);
 const keep = process.argv.includes("--keep");
 const generator = process.env.GEN_CORPUS ?? resolve(REPO, "../shared/bench/gen_corpus.py");
 if (!existsSync(generator)) throw new Error(`no corpus generator at ${generator}: set GEN_CORPUS`);
@@ -80,7 +84,8 @@ async function measure(browser, size) {
   const latencies = [];
   for (let i = 0; i < edits; i++) {
     const token = `Latency probe ${size}-${i}-${Date.now()}`;
-    const text = original.replace(/\n---\n/, `\n---\n\n${token}.\n`);
+    const link = kind === "link" ? ` See [another page](../area-1/page-${i + 1}.md).` : "";
+    const text = original.replace(/\n---\n/, `\n---\n\n${token}.${link}\n`);
     await tab.evaluate((t) => sessionStorage.setItem("probe", t), token);
     const written = now();
     writeFileSync(source, text);
@@ -111,4 +116,4 @@ for (const { size, startup, latencies, builds } of rows) {
       ` ${Math.max(...latencies).toFixed(0).padStart(5)}   ${target}`,
   );
 }
-console.log(`(${edits} edits each; every latency: ${rows.map((r) => r.latencies.map((l) => l.toFixed(0)).join(" ")).join(" | ")})`);
+console.log(`(${edits} ${kind} edits each; every latency: ${rows.map((r) => r.latencies.map((l) => l.toFixed(0)).join(" ")).join(" | ")})`);

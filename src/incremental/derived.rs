@@ -39,11 +39,21 @@ impl Derived {
         let assets = sources.content_assets.values().cloned().collect();
         let site = site::place(sources.parsed(), assets, config, drafts, &mut problems);
         timings.stage("place");
-        let graph = links::resolve(&site, config, known_files(&site), &mut problems);
+        let known_files = known_files(&site);
+        let ((graph, link_problems), (taxonomies, page_terms)) = rayon::join(
+            || {
+                let mut problems = Vec::new();
+                let graph = links::resolve(&site, config, known_files, &mut problems);
+                (graph, problems)
+            },
+            || {
+                let taxonomies = taxonomy::collect(&site, config);
+                let page_terms = taxonomy::page_terms(&taxonomies, site.pages.len());
+                (taxonomies, page_terms)
+            },
+        );
+        problems.extend(link_problems);
         timings.stage("links");
-        let taxonomies = taxonomy::collect(&site, config);
-        let page_terms = taxonomy::page_terms(&taxonomies, site.pages.len());
-        timings.stage("taxonomies");
         Derived {
             site,
             graph,

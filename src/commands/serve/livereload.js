@@ -4,7 +4,9 @@
 // anything may have changed). A hidden tab lets go of its connection (browsers allow only six
 // per server) and asks what it missed when it is shown again.
 // When only the page's own file changed, and in it only <main>, the new <main> is swapped in
-// without a reload: several times faster, and the page keeps its state.
+// without a reload: several times faster, and the page keeps its state. Scripts that work on
+// <main> can listen for `weft:patched` on document; a page with an element marked
+// `data-weft-reload` is always reloaded instead.
 (() => {
   "use strict";
   const me = document.currentScript;
@@ -63,8 +65,9 @@
   // Swaps in the new <main> when nothing else of the page changed; false when it cannot.
   const patch = async () => {
     const ticket = ++patches;
+    if (frame === null || document.querySelector("[data-weft-reload]")) return false;
     const response = await fetch(location.href, { cache: "no-store" });
-    if (!response.ok || frame === null) return false;
+    if (!response.ok) return false;
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
     if (ticket !== patches) return true; // a later patch takes over
     const main = doc.querySelector("main");
@@ -75,6 +78,7 @@
     doc.head.querySelectorAll(METADATA).forEach((meta, i) => {
       if (live[i]) live[i].content = meta.content;
     });
+    document.dispatchEvent(new CustomEvent("weft:patched"));
     return true;
   };
 
