@@ -115,7 +115,7 @@ impl Diagnostic {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
         };
-        let renderer = if color {
+        let mut renderer = if color {
             Renderer::styled()
         } else {
             Renderer::plain()
@@ -124,10 +124,18 @@ impl Diagnostic {
         let origin;
         if let Some(loc) = &self.location {
             let window = loc.file.lines_around(&loc.span);
-            let text = &loc.file.text[window.clone()];
+            let mut text = &loc.file.text[window.clone()];
             let (line, _) = loc.file.line_col(window.start);
             let start = loc.span.start - window.start;
-            let end = (loc.span.end.min(window.end) - window.start).max(start);
+            let mut end = (loc.span.end.min(window.end) - window.start).max(start);
+            if margin_overflows(text, start) {
+                // Show the first line, up to the annotation, without trimming it.
+                let line_end = text.find('\n').unwrap_or(text.len());
+                let cut = floor_char_boundary(text, line_end.min(end.max(start + 1).max(100)));
+                text = &text[..cut];
+                end = end.min(cut);
+                renderer = renderer.term_width(cut + 64);
+            }
             origin = loc.file.display_path();
             message = message.snippet(
                 Snippet::source(text)
@@ -144,6 +152,35 @@ impl Diagnostic {
         out.push('\n');
         out
     }
+}
+
+/// Whether annotate-snippets 0.11 would overflow on `text` annotated from `start` (a panic in
+/// debug builds, in `Margin::compute`): when a line is too long for the terminal and the
+/// annotation lies left of the indentation of every line shown. Errs on the side of yes.
+fn margin_overflows(text: &str, start: usize) -> bool {
+    /// `ELLIPSIS_PASSING` there.
+    const PADDING: usize = 6;
+    if text.split('\n').all(|line| line.len() <= 100) {
+        return false;
+    }
+    let indent = text
+        .split('\n')
+        .filter(|line| line.chars().any(|c| !c.is_whitespace()))
+        .map(|line| {
+            let leading = line.chars().take_while(|c| c.is_whitespace());
+            leading
+                .map(|c| if c == '\t' { 4 } else { 1 })
+                .sum::<usize>()
+        })
+        .min();
+    // The annotation starts at least one column further per space or visible ASCII character
+    // before it, and is at least one column wide.
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let columns = text[line_start..start]
+        .chars()
+        .filter(|c| *c == ' ' || c.is_ascii_graphic())
+        .count();
+    indent.is_some_and(|indent| indent.saturating_sub(PADDING) > columns + 1 + PADDING)
 }
 
 /// Diagnostics shown per file; the rest are counted.
@@ -274,5 +311,17 @@ mod tests {
         assert_eq!(suggest("titel", names), Some("title"));
         assert_eq!(suggest("wieght", names), Some("weight"));
         assert_eq!(suggest("colour", names), None);
+    }
+
+    #[test]
+    fn renders_a_caret_left_of_a_long_indented_line() {
+        // Found by fuzzing front matter: a tab error at the start of a long, indented line.
+        let text = format!("---\n{}{}\n---\n", "\t".repeat(40), "\u{FFFD}".repeat(200));
+        let file = crate::source::SourceFile::new("content/x.md", text);
+        let shown = Diagnostic::error("invalid-yaml", "found a tab character")
+            .at(&file, 4..5)
+            .label("here")
+            .render(false);
+        assert!(shown.contains("--> content/x.md:2:1"), "{shown}");
     }
 }
