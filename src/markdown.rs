@@ -2,7 +2,7 @@
 //! with its span. Internal links are left as placeholders that the link stage fills in, so
 //! each page is parsed once.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -150,7 +150,7 @@ pub fn render(
         diagnostics,
         out: Vec::new(),
         rendered: Rendered::default(),
-        used_ids: RESERVED_IDS.iter().map(|id| id.to_string()).collect(),
+        used_ids: RESERVED_IDS.iter().map(|id| (id.to_string(), 0)).collect(),
         heading: None,
         image: None,
         skip_link_text: false,
@@ -183,7 +183,7 @@ struct BodyWriter<'a, 'd> {
     diagnostics: &'d mut Vec<Diagnostic>,
     out: Vec<Event<'a>>,
     rendered: Rendered,
-    used_ids: HashSet<String>,
+    used_ids: HashMap<String, usize>,
     heading: Option<HeadingBuf>,
     image: Option<ImageBuf>,
     skip_link_text: bool,
@@ -414,9 +414,12 @@ impl<'a> BodyWriter<'a, '_> {
     }
 }
 
+/// The id of `heading`: its `{#id}`, or one made from its text, unique on the page. `used`
+/// maps each id taken to the next numeric suffix to try when it is the base of another id,
+/// so that a page of many equal headings takes linear time.
 fn unique_id(
     heading: &HeadingBuf,
-    used: &mut HashSet<String>,
+    used: &mut HashMap<String, usize>,
     file: &Source,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> String {
@@ -434,7 +437,7 @@ fn unique_id(
                     RESERVED_IDS.join(", ")
                 )),
             );
-        } else if !used.insert(id.clone()) {
+        } else if used.contains_key(id) {
             diagnostics.push(
                 Diagnostic::error(
                     "duplicate-id",
@@ -444,17 +447,26 @@ fn unique_id(
                 .label("second heading with this id")
                 .help("give each `{#id}` on a page its own name"),
             );
+        } else {
+            used.insert(id.clone(), 0);
         }
         return id.clone();
     }
     let base = heading_id(&heading.title);
-    let mut id = base.clone();
-    let mut n = 1;
-    while !used.insert(id.clone()) {
-        id = format!("{base}-{n}");
+    let mut n = used.get(&base).copied().unwrap_or(0);
+    loop {
+        let id = if n == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
         n += 1;
+        if !used.contains_key(&id) {
+            used.insert(id.clone(), 0);
+            used.insert(base, n);
+            return id;
+        }
     }
-    id
 }
 
 /// The span of `dest` inside the link written at `span`, or the whole link.
