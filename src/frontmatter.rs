@@ -191,7 +191,7 @@ pub fn parse(
     };
     let reader = Reader {
         file,
-        text,
+        keys: yaml::Keys::new(text),
         base: range.start,
     };
     for (key, value) in mapping {
@@ -215,22 +215,20 @@ pub fn parse(
 
 struct Reader<'a> {
     file: &'a Source,
-    text: &'a str,
+    keys: yaml::Keys<'a>,
     base: usize,
 }
 
 impl Reader<'_> {
     fn key_span(&self, key: &str) -> Range<usize> {
-        yaml::key_span(self.text, key).map_or(self.base..self.base, |r| {
+        self.keys.span(key).map_or(self.base..self.base, |r| {
             self.base + r.start..self.base + r.end
         })
     }
 
     fn value_span(&self, key: &str, value: &str) -> Range<usize> {
-        yaml::value_span(self.text, key, value).map_or_else(
-            || self.key_span(key),
-            |r| self.base + r.start..self.base + r.end,
-        )
+        let value = [value.to_string()];
+        self.spanned(key, value.into()).remove(0).span
     }
 
     fn wrong_type(&self, key: &str, expected: &str) -> Diagnostic {
@@ -260,10 +258,15 @@ impl Reader<'_> {
     }
 
     fn spanned(&self, key: &str, values: Vec<String>) -> Vec<Spanned> {
+        let spans = self.keys.value_spans(key, &values);
         values
             .into_iter()
-            .map(|value| Spanned {
-                span: self.value_span(key, &value),
+            .zip(spans)
+            .map(|(value, span)| Spanned {
+                span: span.map_or_else(
+                    || self.key_span(key),
+                    |r| self.base + r.start..self.base + r.end,
+                ),
                 value,
             })
             .collect()
