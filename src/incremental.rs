@@ -51,6 +51,9 @@ pub struct Built {
     pub sections: usize,
     /// Pages and generated files made anew; the others were the last build's.
     pub made: usize,
+    /// Output files that hold the last build's version until [`BuildCache::finish`] makes
+    /// theirs (see [`BuildCache::defer`]).
+    pub pending: Vec<String>,
     /// Time per stage.
     pub timings: Timings,
 }
@@ -58,6 +61,7 @@ pub struct Built {
 /// What the last build read, parsed and made, kept between the builds of `weft serve`.
 pub struct BuildCache {
     options: BuildOptions,
+    defer: bool,
     /// `None` until the config loads.
     state: Option<State>,
 }
@@ -67,8 +71,29 @@ impl BuildCache {
     pub fn new(options: BuildOptions) -> Self {
         BuildCache {
             options,
+            defer: false,
             state: None,
         }
+    }
+
+    /// Leaves the map and `graph.json`, slow to make on a large site and seldom looked at
+    /// while writing, to [`BuildCache::finish`]: [`BuildCache::update`] gives their last
+    /// version meanwhile, and names them in [`Built::pending`].
+    pub fn defer(&mut self, defer: bool) {
+        self.defer = defer;
+    }
+
+    /// Makes what the last [`BuildCache::update`] left pending; returns those files by output
+    /// path, and what making them found wrong.
+    pub fn finish(&mut self) -> (Vec<(String, Arc<Content>)>, Diagnostics) {
+        let mut problems = Vec::new();
+        let files = match &mut self.state {
+            Some(state) => state.finish(&mut problems),
+            None => Vec::new(),
+        };
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.extend(problems);
+        (files, diagnostics)
     }
 
     /// Builds the site after `changes` (paths under the site's root, which should be canonical
@@ -93,6 +118,7 @@ impl BuildCache {
         };
         timings.stage("read");
         let state = self.state.insert(state);
+        state.made.defer = self.defer;
         let (built, problems) = state.build(&self.options, timings);
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(problems);
@@ -252,9 +278,30 @@ impl State {
             pages: site.pages.len() - sections,
             sections,
             made,
+            pending: self.made.pending.clone(),
             timings,
         };
         (Some(built), problems)
+    }
+
+    /// See [`BuildCache::finish`].
+    fn finish(&mut self, problems: &mut Vec<Diagnostic>) -> Vec<(String, Arc<Content>)> {
+        let (Some(derived), Ok(theme), Some(facts)) = (&self.derived, &self.theme, &self.facts)
+        else {
+            self.made.pending.clear();
+            return Vec::new();
+        };
+        let urls = Urls::new(&self.config.base_url);
+        let renderer = Renderer {
+            config: &self.config,
+            site: &derived.site,
+            graph: &derived.graph,
+            taxonomies: &derived.taxonomies,
+            page_terms: &derived.page_terms,
+            urls: &urls,
+            theme,
+        };
+        self.made.finish(&renderer, facts, problems)
     }
 }
 

@@ -251,6 +251,41 @@ fn editing_a_page_changes_what_is_served() {
     assert!(server.status().contains("\"generation\":2"));
 }
 
+/// Whether `graph.json` has an edge between the two URL paths.
+fn has_edge(graph: &str, from: &str, to: &str) -> bool {
+    let graph: serde_json::Value = serde_json::from_str(graph).expect("graph.json is JSON");
+    graph["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .any(|e| e["from"] == from && e["to"] == to)
+}
+
+#[test]
+fn a_new_link_shows_in_the_map_served_after_the_build() {
+    let site = site();
+    let server = Server::start(site.path());
+    let graph = server.get("/graph.json");
+    assert!(!has_edge(&graph.body, "/guide/install/", "/guide/orphan/"));
+    write(
+        site.path(),
+        "content/guide/install.md",
+        "---\ntitle: Install\n---\nSee the [orphan](orphan.md).\n",
+    );
+    server.wait_for("the rebuild", "/__weft/status", |r| {
+        r.body.contains("\"generation\":2")
+    });
+    // The map and graph.json are made after the pages; asked for meanwhile, they are served
+    // once made, never in the last build's version.
+    let graph = server.get("/graph.json");
+    assert!(
+        has_edge(&graph.body, "/guide/install/", "/guide/orphan/"),
+        "{}",
+        graph.body
+    );
+    assert!(server.get("/map/").body.contains("href=\"/guide/orphan/\""));
+}
+
 #[test]
 fn broken_front_matter_keeps_the_last_good_page_and_shows_the_error() {
     let site = site();

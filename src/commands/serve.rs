@@ -66,6 +66,16 @@ struct Preview {
     /// The files each of the last few generations changed, oldest first, so that a page
     /// that reconnects learns what it missed.
     history: VecDeque<(u64, Arc<[String]>)>,
+    /// Files still being made for this build: meanwhile `files` holds their last version.
+    pending: Option<Arc<Pending>>,
+}
+
+/// Output files a build left for later (the map, on a large site): a request for one of them
+/// waits until they are made.
+struct Pending {
+    paths: BTreeSet<String>,
+    /// Turns true once they are made.
+    done: tokio::sync::watch::Sender<bool>,
 }
 
 impl Preview {
@@ -81,6 +91,7 @@ impl Preview {
             generation: self.generation + 1,
             error: None,
             history,
+            pending: None,
         }
     }
 
@@ -163,8 +174,10 @@ pub fn run(options: ServeOptions) -> u8 {
         generation: 0,
         error: None,
         history: VecDeque::new(),
+        pending: None,
     };
     let mut cache = BuildCache::new(build);
+    cache.defer(true);
     let first = rebuild(&empty, &[], &mut cache, options.verbosity);
     let (notices, _) = broadcast::channel(16);
     let shared = Arc::new(Shared {
@@ -243,10 +256,62 @@ fn watch_and_rebuild(
             continue;
         }
         let message = notice(&next, Some(current.generation));
-        let previous = shared.preview.swap(Arc::new(next));
+        let next = Arc::new(next);
+        let previous = shared.preview.swap(Arc::clone(&next));
         let _ = shared.notices.send(message);
         // Freeing the last build can take a while: only once the browsers know.
         drop((previous, current));
+        if let Some(pending) = &next.pending {
+            finish(shared, &mut cache, &next, pending, verbosity);
+        }
+    }
+}
+
+/// Makes the files `published` left pending, and serves them.
+fn finish(
+    shared: &Shared,
+    cache: &mut BuildCache,
+    published: &Preview,
+    pending: &Pending,
+    verbosity: Verbosity,
+) {
+    let started = Instant::now();
+    let (made, diagnostics) = cache.finish();
+    let mut files = (*published.files).clone();
+    files.extend(made);
+    let error = if diagnostics.has_errors() {
+        let shown = Diagnostics::sorted(diagnostics);
+        let render = |color| {
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.extend(shown.iter().cloned());
+            diagnostics.render(color)
+        };
+        eprint!("{}", render(build::use_color()));
+        Some(render(false))
+    } else {
+        build::report(diagnostics, verbosity == Verbosity::Quiet);
+        published.error.clone()
+    };
+    let failed = error != published.error;
+    let done = Arc::new(Preview {
+        files: Arc::new(files),
+        generation: published.generation,
+        error,
+        history: published.history.clone(),
+        pending: None,
+    });
+    shared.preview.store(Arc::clone(&done));
+    pending.done.send_replace(true);
+    if failed {
+        let _ = shared.notices.send(notice(&done, None));
+    }
+    if verbosity == Verbosity::Verbose {
+        let paths: Vec<&str> = pending.paths.iter().map(String::as_str).collect();
+        eprintln!(
+            "made {} in {} ms",
+            paths.join(", "),
+            started.elapsed().as_millis()
+        );
     }
 }
 
@@ -293,13 +358,23 @@ fn rebuild(
             generation: current.generation,
             error: Some(render(false)),
             history: current.history.clone(),
+            pending: None,
         };
     };
     build::report(diagnostics, quiet);
     if verbosity == Verbosity::Verbose {
         eprint!("{}", site.timings.report());
     }
-    let changed = watch::changed_outputs(&current.files, &site.files, changes);
+    let mut changed = watch::changed_outputs(&current.files, &site.files, changes);
+    let pending = (!site.pending.is_empty()).then(|| {
+        changed.extend(site.pending.iter().cloned());
+        changed.sort();
+        changed.dedup();
+        Arc::new(Pending {
+            paths: site.pending.iter().cloned().collect(),
+            done: tokio::sync::watch::Sender::new(false),
+        })
+    });
     let elapsed = started.elapsed().as_millis();
     if !quiet {
         let (pages, sections) = (site.pages, site.sections);
@@ -318,9 +393,13 @@ fn rebuild(
             generation: current.generation,
             error: None,
             history: current.history.clone(),
+            pending: None,
         };
     }
-    current.next(Arc::new(site.files), changed)
+    Preview {
+        pending,
+        ..current.next(Arc::new(site.files), changed)
+    }
 }
 
 /// What the browser is told, as JSON: the generation, the build error if any, and the
@@ -356,6 +435,7 @@ mod tests {
             generation: 0,
             error: None,
             history: VecDeque::new(),
+            pending: None,
         };
         for i in 1..=HISTORY + 2 {
             preview = preview.next(Arc::default(), vec![format!("{i}.html"), "a.css".into()]);

@@ -11,7 +11,7 @@ use super::SharedFiles;
 use super::fingerprint::Facts;
 use crate::commands::build::page_file;
 use crate::diag::Diagnostic;
-use crate::generate;
+use crate::generate::{self, Generated};
 use crate::output::Content;
 use crate::render::Renderer;
 use crate::site::{PageId, Site};
@@ -29,6 +29,11 @@ pub(super) struct Outputs {
     pages: Vec<(PathBuf, Made)>,
     /// Generated files by output path.
     generated: HashMap<String, Made>,
+    /// Whether to leave the map and graph.json, when they have a version to show meanwhile,
+    /// to [`Outputs::finish`].
+    pub(super) defer: bool,
+    /// What the last [`Outputs::generate`] left to [`Outputs::finish`], by output path.
+    pub(super) pending: Vec<String>,
 }
 
 impl Outputs {
@@ -107,13 +112,24 @@ impl Outputs {
     ) -> usize {
         let list = generate::generated_files(renderer);
         let mut old = std::mem::take(&mut self.generated);
+        self.pending.clear();
         let kept: Vec<(Option<u64>, Option<Made>)> = list
             .iter()
             .map(|(path, what)| {
                 let fingerprint = facts.generated(renderer, *what);
                 let made = old.remove(path);
-                let kept = made.filter(|m| fingerprint == Some(m.fingerprint));
-                (fingerprint, kept)
+                let slow = matches!(what, Generated::Map | Generated::Graph);
+                match made {
+                    Some(made) if fingerprint == Some(made.fingerprint) => {
+                        (fingerprint, Some(made))
+                    }
+                    // The last version stands in until `finish` makes this one.
+                    Some(made) if self.defer && slow && made.result.is_ok() => {
+                        self.pending.push(path.clone());
+                        (Some(made.fingerprint), Some(made))
+                    }
+                    _ => (fingerprint, None),
+                }
             })
             .collect();
         let made: Vec<Option<Result<String, Diagnostic>>> = list
@@ -150,6 +166,37 @@ impl Outputs {
             files.insert(path, Arc::new(Content::Bytes(html.into_bytes())));
         }
         count
+    }
+
+    /// Makes the files [`Outputs::generate`] left pending; returns them by output path.
+    pub(super) fn finish(
+        &mut self,
+        renderer: &Renderer,
+        facts: &Facts,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Vec<(String, Arc<Content>)> {
+        let pending = std::mem::take(&mut self.pending);
+        let list: Vec<(String, Generated)> = generate::generated_files(renderer)
+            .into_iter()
+            .filter(|(path, _)| pending.contains(path))
+            .collect();
+        let made: Vec<Result<String, Diagnostic>> = list
+            .par_iter()
+            .map(|(_, what)| generate::make(renderer, *what))
+            .collect();
+        let mut files = Vec::new();
+        for ((path, what), result) in list.into_iter().zip(made) {
+            let made = Made {
+                fingerprint: facts.generated(renderer, what).unwrap_or_default(),
+                result: result.map(|text| Arc::new(Content::Bytes(text.into_bytes()))),
+            };
+            match &made.result {
+                Ok(content) => files.push((path.clone(), Arc::clone(content))),
+                Err(diagnostic) => problems.push(diagnostic.clone()),
+            }
+            self.generated.insert(path, made);
+        }
+        files
     }
 }
 

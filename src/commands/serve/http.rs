@@ -78,10 +78,16 @@ async fn site_file(
     if method != Method::GET && method != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
-    let preview = shared.preview.load_full();
+    let mut preview = shared.preview.load_full();
     let Some(path) = request_path(uri.path()) else {
         return not_found(&shared, &preview).await;
     };
+    // A file still being made for this build is served once it is.
+    let pending = preview.pending.as_ref().filter(|p| p.paths.contains(&path));
+    if let Some(mut done) = pending.map(|p| p.done.subscribe()) {
+        let _ = done.wait_for(|done| *done).await;
+        preview = shared.preview.load_full();
+    }
     if let Some(content) = preview.files.get(&path) {
         let if_none_match = headers.get(header::IF_NONE_MATCH);
         if let Some(response) = respond(&shared, &preview, &path, content, if_none_match).await {
