@@ -207,66 +207,29 @@ impl State {
             self.derived = None;
             self.facts = None;
         }
-        let derived = match &mut self.derived {
-            Some(derived) => {
-                timings.stage("reparse");
-                derived
-            }
-            slot @ None => {
-                let (theme, statics) = (&self.theme, &self.sources.statics);
-                let known = |site: &Site| static_files(theme, statics, site).into_keys().collect();
-                let drafts = options.drafts;
-                slot.insert(Derived::new(
-                    &self.sources,
-                    &self.config,
-                    drafts,
-                    known,
-                    &mut timings,
-                ))
-            }
-        };
+        if self.derived.is_none() {
+            let (theme, statics) = (&self.theme, &self.sources.statics);
+            let known = |site: &Site| static_files(theme, statics, site).into_keys().collect();
+            let derived = Derived::new(
+                &self.sources,
+                &self.config,
+                options.drafts,
+                known,
+                &mut timings,
+            );
+            self.derived = Some(derived);
+        } else {
+            timings.stage("reparse");
+        }
         self.sources.settle();
+        let mut files = SharedFiles::new();
+        let made = self.make(reparsed.as_deref(), &mut timings, &mut files, &mut problems);
+        let Some(derived) = &self.derived else {
+            return (None, problems);
+        };
         problems.extend(derived.problems.iter().cloned());
         let site = &derived.site;
         let statics = static_files(&self.theme, &self.sources.statics, site);
-        let mut files = SharedFiles::new();
-        let mut made = 0;
-        if let Ok(theme) = &self.theme {
-            let urls = Urls::new(&self.config.base_url);
-            let renderer = Renderer {
-                config: &self.config,
-                site,
-                graph: &derived.graph,
-                taxonomies: &derived.taxonomies,
-                page_terms: &derived.page_terms,
-                urls: &urls,
-                theme,
-            };
-            let texts = self.sources.texts();
-            let text = |id: PageId| {
-                let source = &site.page(id).source;
-                texts
-                    .get(&Arc::as_ptr(source).addr())
-                    .copied()
-                    .unwrap_or_else(|| xxhash_rust::xxh3::xxh3_64(source.text.as_bytes()))
-            };
-            let facts = match (&mut self.facts, &reparsed) {
-                (Some(facts), Some(ids)) => {
-                    facts.refresh(&renderer, ids, text);
-                    facts
-                }
-                (slot, _) => slot.insert(Facts::new(&renderer, self.templates, text)),
-            };
-            timings.stage("facts");
-            made += self
-                .made
-                .render_pages(&renderer, facts, &mut files, &mut problems);
-            timings.stage("render");
-            made += self
-                .made
-                .generate(&renderer, facts, &mut files, &mut problems);
-            timings.stage("generate");
-        }
         merge_statics(&mut files, statics, &mut problems);
         let sections = site
             .pages
@@ -282,6 +245,53 @@ impl State {
             timings,
         };
         (Some(built), problems)
+    }
+
+    /// Renders the pages and generated files whose fingerprint changed, and adds every page
+    /// and generated file to `files`; `reparsed` are the pages whose text alone changed, when
+    /// the tree was kept. Returns how many were made.
+    fn make(
+        &mut self,
+        reparsed: Option<&[PageId]>,
+        timings: &mut Timings,
+        files: &mut SharedFiles,
+        problems: &mut Vec<Diagnostic>,
+    ) -> usize {
+        let (Some(derived), Ok(theme)) = (&self.derived, &self.theme) else {
+            return 0;
+        };
+        let site = &derived.site;
+        let urls = Urls::new(&self.config.base_url);
+        let renderer = Renderer {
+            config: &self.config,
+            site,
+            graph: &derived.graph,
+            taxonomies: &derived.taxonomies,
+            page_terms: &derived.page_terms,
+            urls: &urls,
+            theme,
+        };
+        let texts = self.sources.texts();
+        let text = |id: PageId| {
+            let source = &site.page(id).source;
+            texts
+                .get(&Arc::as_ptr(source).addr())
+                .copied()
+                .unwrap_or_else(|| xxhash_rust::xxh3::xxh3_64(source.text.as_bytes()))
+        };
+        let facts = match (&mut self.facts, reparsed) {
+            (Some(facts), Some(ids)) => {
+                facts.refresh(&renderer, ids, text);
+                facts
+            }
+            (slot, _) => slot.insert(Facts::new(&renderer, self.templates, text)),
+        };
+        timings.stage("facts");
+        let mut made = self.made.render_pages(&renderer, facts, files, problems);
+        timings.stage("render");
+        made += self.made.generate(&renderer, facts, files, problems);
+        timings.stage("generate");
+        made
     }
 
     /// See [`BuildCache::finish`].
