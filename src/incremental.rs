@@ -2,12 +2,14 @@
 //! parsed and rendered, and after a change redoes only what the change can reach. Its result
 //! is [`build_site`]'s, file for file, but for the search index, which `weft build` makes.
 //!
-//! - A changed Markdown file is read and parsed again; the others are not read.
-//! - The tree, the links and the taxonomies are computed again from the parsed files: they
-//!   are cheap, and a change anywhere can move them.
-//! - A page is rendered again when the fingerprint of what its template reads changed (see
-//!   `fingerprint.rs`): its own text, and the titles, URLs and summaries of the pages it
-//!   shows. So are the generated files, but for the few cheap enough to make every time.
+//! - A changed Markdown file is read and parsed again; the others are not read (`sources.rs`).
+//! - The tree, the links and the taxonomies are kept when the changed files leave alone all
+//!   they read (titles, order keys, slugs, aliases, headings, links, relations, terms), with
+//!   the new text swapped in; otherwise they are derived again (`derived.rs`).
+//! - A page or generated file is made again when the fingerprint of what its template reads
+//!   changed (`fingerprint.rs`): its own text, and the titles, URLs and summaries of the
+//!   pages it shows (`outputs.rs`). The map and `graph.json` can be left for later
+//!   ([`BuildCache::defer`]).
 //! - A template change re-renders every page without parsing; a config change starts over.
 //!
 //! [`build_site`]: crate::commands::build::build_site
