@@ -266,7 +266,7 @@ impl<'a> Renderer<'a> {
     }
 
     // `weft serve` re-renders a page when what this reads changes: keep
-    // `incremental::page_fingerprint` in step with it.
+    // `Facts::page` in src/incremental/fingerprint.rs in step with it.
     fn page_ctx(&self, id: PageId) -> PageCtx<'a> {
         let page: &'a Page = self.site.page(id);
         let index = id.0 as usize;
