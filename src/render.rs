@@ -1,6 +1,8 @@
 //! Rendering: the templates (see [`crate::templates`]) filled with typed contexts that
 //! borrow from the site.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::config::SiteConfig;
@@ -503,6 +505,36 @@ impl<'a> Renderer<'a> {
         );
         self.render("taxonomy_term.html", &context, None)
     }
+}
+
+/// One diagnostic per distinct render failure, as `weft build` reports them: a broken
+/// template fails every page that uses it, so it names the first page and counts the others.
+pub fn group_failures(site: &Site, failures: Vec<(PageId, Diagnostic)>) -> Vec<Diagnostic> {
+    type Failure = (String, Option<String>);
+    let mut groups: BTreeMap<Failure, Vec<(PageId, Diagnostic)>> = BTreeMap::new();
+    for (id, diagnostic) in failures {
+        groups
+            .entry((diagnostic.message.clone(), diagnostic.help.clone()))
+            .or_default()
+            .push((id, diagnostic));
+    }
+    groups
+        .into_values()
+        .map(|mut group| {
+            let others = group.len() - 1;
+            let (id, mut diagnostic) = group.swap_remove(0);
+            let page = site.page(id).source.display_path();
+            diagnostic.message = match others {
+                0 => format!("{} (rendering {page})", diagnostic.message),
+                n => format!(
+                    "{} (rendering {page} and {n} other page{})",
+                    diagnostic.message,
+                    if n == 1 { "" } else { "s" }
+                ),
+            };
+            diagnostic
+        })
+        .collect()
 }
 
 /// Nests headings into a table of contents by level.

@@ -171,9 +171,6 @@ pub fn build_site(options: &BuildOptions) -> (Option<BuiltSite>, Diagnostics) {
     (Some(built), diagnostics)
 }
 
-/// Identical render failures: the message and the help line.
-type FailureKey = (String, Option<String>);
-
 /// Renders every page and section in parallel.
 fn render_all(renderer: &Renderer, problems: &mut Vec<Diagnostic>) -> Files {
     let rendered: Vec<(PageId, Result<String, Diagnostic>)> = renderer
@@ -192,8 +189,7 @@ fn render_all(renderer: &Renderer, problems: &mut Vec<Diagnostic>) -> Files {
         })
         .collect();
     let mut files = Files::new();
-    // A broken template fails every page that uses it: report it once, naming the pages.
-    let mut failures: BTreeMap<FailureKey, Vec<(PageId, Diagnostic)>> = BTreeMap::new();
+    let mut failures = Vec::new();
     for (id, result) in rendered {
         match result {
             Ok(html) => {
@@ -202,32 +198,25 @@ fn render_all(renderer: &Renderer, problems: &mut Vec<Diagnostic>) -> Files {
                     Content::Bytes(html.into_bytes()),
                 );
             }
-            Err(diagnostic) => failures
-                .entry((diagnostic.message.clone(), diagnostic.help.clone()))
-                .or_default()
-                .push((id, diagnostic)),
+            Err(diagnostic) => failures.push((id, diagnostic)),
         }
     }
-    for (_, mut group) in failures {
-        let others = group.len() - 1;
-        let (id, mut diagnostic) = group.swap_remove(0);
-        let page = renderer.site.page(id).source.display_path();
-        diagnostic.message = match others {
-            0 => format!("{} (rendering {page})", diagnostic.message),
-            n => format!(
-                "{} (rendering {page} and {n} other page{})",
-                diagnostic.message,
-                if n == 1 { "" } else { "s" }
-            ),
-        };
-        problems.push(diagnostic);
-    }
+    problems.extend(crate::render::group_failures(renderer.site, failures));
     files
 }
 
 /// The output file of a URL path: `eu/ran/` → `eu/ran/index.html`.
 pub fn page_file(url: &str) -> String {
     format!("{url}index.html")
+}
+
+/// A copied file (static or content asset) would take a generated file's place.
+pub(crate) fn static_collision(path: &str) -> Diagnostic {
+    Diagnostic::error(
+        "duplicate-output",
+        format!("`{path}` is both a copied file and a generated page"),
+    )
+    .help("rename the file in static/ or content/, or change the page's slug")
 }
 
 fn merge_statics(
@@ -237,13 +226,7 @@ fn merge_statics(
 ) {
     for (path, content) in statics {
         if files.contains_key(&path) {
-            problems.push(
-                Diagnostic::error(
-                    "duplicate-output",
-                    format!("`{path}` is both a copied file and a generated page"),
-                )
-                .help("rename the file in static/ or content/, or change the page's slug"),
-            );
+            problems.push(static_collision(&path));
             continue;
         }
         files.insert(path, content);

@@ -14,7 +14,7 @@ use crate::diag::Diagnostic;
 use crate::generate::{self, Generated};
 use crate::output::Content;
 use crate::render::Renderer;
-use crate::site::{PageId, Site};
+use crate::site::PageId;
 
 /// A page or generated file as last made, with the fingerprint of what it was made from.
 struct Made {
@@ -97,7 +97,7 @@ impl Outputs {
             }
             self.pages.push((page.rel.clone(), made));
         }
-        problems.extend(render_failures(site, failures));
+        problems.extend(crate::render::group_failures(site, failures));
         count
     }
 
@@ -200,36 +200,6 @@ impl Outputs {
     }
 }
 
-/// One diagnostic per distinct render failure, as `weft build` reports them: a broken
-/// template fails every page that uses it, so it names the first page and counts the others.
-fn render_failures(site: &Site, failures: Vec<(PageId, Diagnostic)>) -> Vec<Diagnostic> {
-    type Failure = (String, Option<String>);
-    let mut groups: BTreeMap<Failure, Vec<(PageId, Diagnostic)>> = BTreeMap::new();
-    for (id, diagnostic) in failures {
-        groups
-            .entry((diagnostic.message.clone(), diagnostic.help.clone()))
-            .or_default()
-            .push((id, diagnostic));
-    }
-    groups
-        .into_values()
-        .map(|mut group| {
-            let others = group.len() - 1;
-            let (id, mut diagnostic) = group.swap_remove(0);
-            let page = site.page(id).source.display_path();
-            diagnostic.message = match others {
-                0 => format!("{} (rendering {page})", diagnostic.message),
-                n => format!(
-                    "{} (rendering {page} and {n} other page{})",
-                    diagnostic.message,
-                    if n == 1 { "" } else { "s" }
-                ),
-            };
-            diagnostic
-        })
-        .collect()
-}
-
 /// Adds the copied files, as `weft build` does: none may take a page's place.
 pub(super) fn merge_statics(
     files: &mut SharedFiles,
@@ -238,13 +208,7 @@ pub(super) fn merge_statics(
 ) {
     for (path, content) in statics {
         if files.contains_key(&path) {
-            problems.push(
-                Diagnostic::error(
-                    "duplicate-output",
-                    format!("`{path}` is both a copied file and a generated page"),
-                )
-                .help("rename the file in static/ or content/, or change the page's slug"),
-            );
+            problems.push(crate::commands::build::static_collision(&path));
             continue;
         }
         files.insert(path, Arc::new(content));
