@@ -323,24 +323,42 @@ fn update(
         let full = out.join(path);
         fs::remove_file(&full).map_err(|e| err(&full, e))?;
     }
-    let results: Vec<Result<(String, Entry, bool), OutputError>> = files
+    // Every changed file is written beside its place first, and renamed into place only
+    // when all of them could be written: a full disk leaves the old output as it was.
+    let results: Vec<Result<(String, Entry, Option<PathBuf>), OutputError>> = files
         .par_iter()
         .map(|(path, content)| {
-            let (entry, wrote) = update_one(out, path, content, old.entries.get(path))?;
-            Ok((path.clone(), entry, wrote))
+            let (entry, staged) = stage_one(out, path, content, old.entries.get(path))?;
+            Ok((path.clone(), entry, staged))
         })
         .collect();
     let mut stats = WriteStats::default();
     let mut entries = HashMap::with_capacity(files.len());
+    let mut staged = Vec::new();
+    let mut failure = None;
     for result in results {
-        let (path, entry, wrote) = result?;
-        if wrote {
-            stats.written += 1;
-        } else {
-            stats.unchanged += 1;
+        match result {
+            Ok((path, entry, tmp)) => {
+                match tmp {
+                    Some(tmp) => staged.push((tmp, out.join(&path))),
+                    None => stats.unchanged += 1,
+                }
+                entries.insert(path, entry);
+            }
+            Err(problem) => failure = failure.or(Some(problem)),
         }
-        entries.insert(path, entry);
     }
+    if let Some(problem) = failure {
+        for (tmp, _) in &staged {
+            let _ = fs::remove_file(tmp);
+        }
+        let _ = remove_empty_dirs(out);
+        return Err(problem);
+    }
+    for (tmp, full) in &staged {
+        fs::rename(tmp, full).map_err(|e| err(full, e))?;
+    }
+    stats.written = staged.len();
     for path in existing
         .iter()
         .filter(|p| !files.contains_key(p.as_str()) && p.as_str() != MARKER)
@@ -360,13 +378,14 @@ fn update(
     Ok((stats, entries))
 }
 
-/// Writes one file unless it already holds the content; returns its entry and whether it wrote.
-fn update_one(
+/// Writes one file beside its place unless it already holds the content; returns its entry
+/// and the file written, to be renamed into place.
+fn stage_one(
     out: &Path,
     path: &str,
     content: &Content,
     old: Option<&Entry>,
-) -> Result<(Entry, bool), OutputError> {
+) -> Result<(Entry, Option<PathBuf>), OutputError> {
     let full = out.join(path);
     let bytes = read_content(content)?;
     let hash = xxh3_64(&bytes);
@@ -385,7 +404,7 @@ fn update_one(
                         size: meta.len(),
                         mtime: mtime_of(&meta),
                     },
-                    false,
+                    None,
                 ));
             }
         } else if meta.is_dir() {
@@ -394,24 +413,34 @@ fn update_one(
     }
     let parent = full.parent().unwrap_or(out);
     fs::create_dir_all(parent).map_err(|e| err(parent, e))?;
-    replace_file(&full, &bytes)?;
-    let meta = fs::metadata(&full).map_err(|e| err(&full, e))?;
+    let tmp = write_beside(&full, &bytes)?;
+    // A rename keeps the modification time, so the entry holds for the renamed file.
+    let meta = fs::metadata(&tmp).map_err(|e| err(&full, e))?;
     Ok((
         Entry {
             hash,
             size: meta.len(),
             mtime: mtime_of(&meta),
         },
-        true,
+        Some(tmp),
     ))
+}
+
+/// Writes `bytes` beside `path`, to be renamed over it; returns the file written.
+fn write_beside(path: &Path, bytes: &[u8]) -> Result<PathBuf, OutputError> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}{TMP_SUFFIX}"));
+    fs::write(&tmp, bytes).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        err(path, e)
+    })?;
+    Ok(tmp)
 }
 
 /// Writes `bytes` beside `path` and renames them over it.
 fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = path.with_file_name(format!(".{name}{TMP_SUFFIX}"));
-    let result = fs::write(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
-    result.map_err(|e| {
+    let tmp = write_beside(path, bytes)?;
+    fs::rename(&tmp, path).map_err(|e| {
         let _ = fs::remove_file(&tmp);
         err(path, e)
     })
