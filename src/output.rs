@@ -325,7 +325,7 @@ fn update(
     }
     // Every changed file is written beside its place first, and renamed into place only
     // when all of them could be written: a full disk leaves the old output as it was.
-    let results: Vec<Result<(String, Entry, Option<PathBuf>), OutputError>> = files
+    let results: Vec<Result<Staged, OutputError>> = files
         .par_iter()
         .map(|(path, content)| {
             let (entry, staged) = stage_one(out, path, content, old.entries.get(path))?;
@@ -377,6 +377,10 @@ fn update(
     }
     Ok((stats, entries))
 }
+
+/// A file compared with the output: its path, its entry, and the file written beside its
+/// place when its content changed.
+type Staged = (String, Entry, Option<PathBuf>);
 
 /// Writes one file beside its place unless it already holds the content; returns its entry
 /// and the file written, to be renamed into place.
