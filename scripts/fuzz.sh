@@ -5,6 +5,7 @@
 #
 #   scripts/fuzz.sh                  # every target, ten minutes each
 #   scripts/fuzz.sh 60 markdown page # these targets, a minute each
+#   FUZZ_ARGS=-len_control=0 scripts/fuzz.sh 600 wikilinks   # long inputs from the start
 #
 # New inputs go to fuzz/corpus/TARGET/ (only the seed-* files there are committed); a crash
 # or hang is written to fuzz/artifacts/TARGET/ and stops the run with its path. Replay one
@@ -32,5 +33,6 @@ for target in "${targets[@]}"; do
         -rss_limit_mb=2048 \
         -max_len=65536 \
         -dict=dict/weft.dict \
-        -print_final_stats=1
+        -print_final_stats=1 \
+        ${FUZZ_ARGS:-}
 done
