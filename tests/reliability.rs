@@ -7,11 +7,11 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
+use std::process::Command;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{Site, snapshot_tree, stderr};
+use common::{Server, Site, snapshot_tree, stderr};
 
 // ---------------------------------------------------------------------------------------
 // A full disk
@@ -163,45 +163,9 @@ fn serve_site() -> Site {
     ])
 }
 
-/// A running `weft serve --port 0`, killed when dropped.
-struct Server {
-    child: Child,
-    address: String,
-    log: Arc<Mutex<String>>,
-}
-
 impl Server {
     fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start weft serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let log = Arc::new(Mutex::new(String::new()));
-        let (found, address) = mpsc::channel();
-        let shared = Arc::clone(&log);
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split(" at http://").nth(1) {
-                    let _ = found.send(rest.split('/').next().unwrap_or_default().to_string());
-                }
-                let mut log = shared.lock().expect("log");
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-        let address = address
-            .recv_timeout(DEADLINE)
-            .unwrap_or_else(|_| panic!("weft serve did not start:\n{}", log.lock().expect("log")));
-        Server {
-            child,
-            address,
-            log,
-        }
+        Server::launch(root, 0)
     }
 
     /// The server's resident memory, in KiB.
@@ -213,17 +177,6 @@ impl Server {
             .find_map(|l| l.strip_prefix("VmRSS:"))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
             .expect("VmRSS")
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().expect("log").clone()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -1,12 +1,15 @@
 //! `weft serve` end to end: the real binary on a small site in a temp dir, on a free port,
 //! with plain HTTP requests. Changes are awaited by polling against a deadline.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
+
 use std::time::{Duration, Instant};
+
+use common::Server;
 
 const DEADLINE: Duration = Duration::from_secs(15);
 
@@ -49,49 +52,13 @@ fn write(root: &Path, rel: &str, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
-/// A running `weft serve`, killed when dropped.
-struct Server {
-    child: Child,
-    address: String,
-    log: Arc<Mutex<String>>,
-}
-
 impl Server {
     fn start(root: &Path) -> Server {
         Server::on_port(root, 0)
     }
 
     fn on_port(root: &Path, port: u16) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
-            .args(["serve", "--port", &port.to_string(), "--root"])
-            .arg(root)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start weft serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let log = Arc::new(Mutex::new(String::new()));
-        let (found, address) = mpsc::channel();
-        let shared = Arc::clone(&log);
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split(" at http://").nth(1) {
-                    let _ = found.send(rest.split('/').next().unwrap_or_default().to_string());
-                }
-                let mut log = shared.lock().expect("log");
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-        let address = address
-            .recv_timeout(DEADLINE)
-            .unwrap_or_else(|_| panic!("weft serve did not start:\n{}", log.lock().expect("log")));
-        Server {
-            child,
-            address,
-            log,
-        }
+        Server::launch(root, port)
     }
 
     fn get(&self, path: &str) -> Reply {
@@ -115,18 +82,11 @@ impl Server {
                     "timed out waiting for {what}; last reply to {path}: {} {}\nserver log:\n{}",
                     reply.status,
                     reply.body,
-                    self.log.lock().expect("log")
+                    self.log()
                 );
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -468,13 +428,7 @@ fn a_port_in_use_gives_the_next_free_port() {
     let port = taken.local_addr().expect("addr").port();
     let server = Server::on_port(site.path(), port);
     assert_ne!(server.address, format!("127.0.0.1:{port}"));
-    assert!(
-        server
-            .log
-            .lock()
-            .expect("log")
-            .contains(&format!("port {port} is in use"))
-    );
+    assert!(server.log().contains(&format!("port {port} is in use")));
     assert_eq!(server.get("/").status, 200);
 }
 

@@ -6,8 +6,11 @@
 )]
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
 
 /// A site written into a fresh temp dir.
 pub struct Site {
@@ -110,4 +113,60 @@ pub fn snapshot_tree(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::Syste
 
 pub fn page(title: &str, body: &str) -> String {
     format!("---\ntitle: \"{title}\"\n---\n\n{body}\n")
+}
+
+/// A running `weft serve` on loopback, killed when dropped.
+pub struct Server {
+    pub child: Child,
+    /// `host:port` it listens on, as it announced.
+    pub address: String,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Starts `weft serve --port PORT --root ROOT` (0: any free port) and waits for its address.
+    pub fn launch(root: &Path, port: u16) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
+            .args(["serve", "--port", &port.to_string(), "--root"])
+            .arg(root)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start weft serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let log = Arc::new(Mutex::new(String::new()));
+        let (found, address) = mpsc::channel();
+        let shared = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split(" at http://").nth(1) {
+                    let _ = found.send(rest.split('/').next().unwrap_or_default().to_string());
+                }
+                let mut log = shared.lock().expect("log");
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let address = address
+            .recv_timeout(Duration::from_secs(15))
+            .unwrap_or_else(|_| panic!("weft serve did not start:\n{}", log.lock().expect("log")));
+        Server {
+            child,
+            address,
+            log,
+        }
+    }
+
+    /// Everything the server printed on stderr so far.
+    pub fn log(&self) -> String {
+        self.log.lock().expect("log").clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
