@@ -126,7 +126,7 @@ pub fn run() -> u8 {
                 };
                 return crate::external::run(&options, &settings, cli.quiet);
             }
-            build::check(&options, cli.quiet)
+            build::check(&options, cli.quiet, cli.verbose)
         }
         Command::Serve(args) => serve::run(serve::ServeOptions {
             build: build::BuildOptions {

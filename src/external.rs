@@ -68,7 +68,7 @@ struct Use {
 /// `weft check --external`: every validation of `weft check`, then the external links.
 /// Writes nothing but the cache. Returns the exit code.
 pub fn run(options: &BuildOptions, settings: &Settings, quiet: bool) -> u8 {
-    let (built, mut diagnostics) = build::build_site(options);
+    let (built, mut diagnostics) = build::build_site(options, build::Pages::Discard);
     let Some(site) = parse_site(options) else {
         build::report(diagnostics, quiet);
         return 1;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use pulldown_cmark_escape::escape_html;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::commands::build::page_file;
@@ -15,12 +16,29 @@ use crate::output::{Content, Files};
 use crate::render::Renderer;
 use crate::source::display_path;
 
-/// Adds every generated file to `files`; collisions with pages are diagnostics.
-pub fn add_generated(renderer: &Renderer, files: &mut Files, problems: &mut Vec<Diagnostic>) {
-    let generated: Vec<(String, Result<String, Diagnostic>)> = generated_files(renderer)
-        .into_iter()
-        .map(|(path, what)| (path, make(renderer, what)))
-        .collect();
+/// Every generated file but the aliases, made in parallel, by output path, in the order of
+/// [`generated_files`].
+pub type Made = Vec<(String, Result<String, Diagnostic>)>;
+
+/// Makes every generated file but the aliases; see [`add_generated`].
+pub fn make_all(renderer: &Renderer) -> Made {
+    generated_files(renderer)
+        .into_par_iter()
+        .map(|(path, what)| {
+            let made = make(renderer, what);
+            (path, made)
+        })
+        .collect()
+}
+
+/// Adds the files [`make_all`] made, and the aliases, to `files` (which holds the pages);
+/// collisions with pages are diagnostics.
+pub fn add_generated(
+    renderer: &Renderer,
+    generated: Made,
+    files: &mut Files,
+    problems: &mut Vec<Diagnostic>,
+) {
     for (path, result) in generated {
         match result {
             Ok(text) => insert_unique(files, path, text, problems),

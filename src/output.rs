@@ -1,17 +1,21 @@
-//! Output: writes the built site into the output folder, only after the whole build has
-//! succeeded.
+//! Output: writes the site into the output folder, where it becomes visible only once the
+//! whole build has succeeded.
 //!
-//! A fresh output folder is written beside its place and renamed into it whole. An existing
-//! one is updated file by file: each changed file is written beside its place and renamed
-//! over it, unchanged files are left alone (a manifest of content hashes avoids re-reading
-//! them), and files the site no longer produces are removed. Either way no reader ever sees
-//! a truncated file, and a killed build leaves only whole old or whole new files, plus
+//! Pages are written while they are rendered ([`Writer::put`]), so a build never holds all of
+//! them in memory, but never into their place: a fresh output folder is written as a staging
+//! folder beside it and renamed into place whole; in an existing one each changed file is
+//! written beside its place and renamed over it at the end, unchanged files are left alone (a
+//! manifest of content hashes avoids re-reading them), and files the site no longer produces
+//! are removed. A failed build removes what it wrote. Either way no reader ever sees a
+//! truncated file, and a killed build leaves only whole old or whole new files, plus
 //! temporary files that the next build removes.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
@@ -33,6 +37,8 @@ pub enum Content {
     Static(&'static [u8]),
     /// A file copied from the site.
     Copy(PathBuf),
+    /// Bytes already handed to a [`Writer`] (or, by `weft check`, thrown away).
+    Streamed,
 }
 
 /// The whole site as files: URL-style relative path → content.
@@ -193,29 +199,265 @@ pub struct Bookkeeping<'a> {
 
 /// Writes `files` into `out`.
 pub fn write(out: &Path, files: &Files, books: Bookkeeping) -> Result<WriteStats, OutputError> {
-    check_output_dir(out)?;
-    let old = if out.join(MARKER).is_file() {
-        Manifest::read(books.manifest)
-    } else {
-        Manifest::default()
-    };
-    let (stats, entries) = if out.is_dir() && !is_empty_dir(out) {
-        update(out, files, &old)?
-    } else {
-        write_fresh(out, files)?
-    };
-    let manifest = Manifest {
-        fingerprint: None,
-        entries,
-    };
-    if let Some(dir) = books.manifest.parent() {
-        fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
+    Writer::begin(out, books.manifest)?.finish(files, books)
+}
+
+/// Writes a site into its output folder while the site is being built: pages go out one by
+/// one, from any thread, as soon as they are rendered, so the build never holds them all in
+/// memory and rendering overlaps the file system's work.
+///
+/// Nothing shows in `out` before [`Writer::finish`]. A fresh folder is written into a staging
+/// folder beside it and renamed into place at the end; in an existing folder, each changed
+/// file is written beside its place and renamed over it at the end. [`Writer::abandon`], or a
+/// failed write, removes what was written, leaving `out` as it was.
+pub struct Writer {
+    out: PathBuf,
+    mode: Mode,
+    /// What the manifest will record, by path.
+    entries: Mutex<HashMap<String, Entry>>,
+    /// Update mode: files written beside their place, to rename over it.
+    staged: Mutex<Vec<(PathBuf, PathBuf)>>,
+    /// Update mode: files whose place is held by a folder, or whose folder's place by a file;
+    /// written only at [`Writer::finish`], since making room removes old files.
+    deferred: Mutex<Vec<(String, Vec<u8>)>>,
+    unchanged: AtomicUsize,
+    /// The first write that failed.
+    failure: Mutex<Option<OutputError>>,
+}
+
+enum Mode {
+    Fresh {
+        staging: PathBuf,
+    },
+    Update {
+        old: Manifest,
+        existing: BTreeSet<String>,
+    },
+}
+
+impl Writer {
+    /// Prepares to write into `out`, checking first that weft may; `manifest` is where the
+    /// manifest of an earlier build of `out` is kept.
+    pub fn begin(out: &Path, manifest: &Path) -> Result<Writer, OutputError> {
+        check_output_dir(out)?;
+        let mode = if out.is_dir() && !is_empty_dir(out) {
+            let old = if out.join(MARKER).is_file() {
+                Manifest::read(manifest)
+            } else {
+                Manifest::default()
+            };
+            Mode::Update {
+                old,
+                existing: existing_files(out)?,
+            }
+        } else {
+            let staging = staging_dir(out);
+            if staging.exists() {
+                fs::remove_dir_all(&staging).map_err(|e| err(&staging, e))?;
+            }
+            if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+                fs::create_dir_all(parent).map_err(|e| err(parent, e))?;
+            }
+            fs::create_dir(&staging).map_err(|e| err(&staging, e))?;
+            Mode::Fresh { staging }
+        };
+        Ok(Writer {
+            out: out.to_path_buf(),
+            mode,
+            entries: Mutex::default(),
+            staged: Mutex::default(),
+            deferred: Mutex::default(),
+            unchanged: AtomicUsize::new(0),
+            failure: Mutex::default(),
+        })
     }
-    replace_file(
-        books.manifest,
-        manifest.render(books.fingerprint).as_bytes(),
-    )?;
-    Ok(stats)
+
+    /// Writes one file (not yet visible in `out`). A failure is kept for [`Writer::finish`],
+    /// and every later call does nothing.
+    pub fn put(&self, path: &str, bytes: &[u8]) {
+        if lock(&self.failure).is_some() {
+            return;
+        }
+        let written = match &self.mode {
+            Mode::Fresh { staging } => put_fresh(staging, path, bytes),
+            Mode::Update { old, existing } => {
+                if needs_room(existing, path) {
+                    lock(&self.deferred).push((path.to_string(), bytes.to_vec()));
+                    return;
+                }
+                stage_one(&self.out, path, bytes, old.entries.get(path)).map(|(entry, tmp)| {
+                    match tmp {
+                        Some(tmp) => lock(&self.staged).push((tmp, self.out.join(path))),
+                        None => {
+                            self.unchanged.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    entry
+                })
+            }
+        };
+        match written {
+            Ok(entry) => {
+                lock(&self.entries).insert(path.to_string(), entry);
+            }
+            Err(problem) => {
+                lock(&self.failure).get_or_insert(problem);
+            }
+        }
+    }
+
+    /// Writes the rest of the site's files and makes the whole site visible in `out`.
+    ///
+    /// `files` holds every file of the site, those already given to [`Writer::put`] as
+    /// [`Content::Streamed`]; files in `out` that are not among them are removed.
+    pub fn finish(self, files: &Files, books: Bookkeeping) -> Result<WriteStats, OutputError> {
+        files.par_iter().for_each(|(path, content)| {
+            if matches!(content, Content::Streamed) {
+                return;
+            }
+            match read_content(content) {
+                Ok(bytes) => self.put(path, &bytes),
+                Err(problem) => {
+                    lock(&self.failure).get_or_insert(problem);
+                }
+            }
+        });
+        let failure = lock(&self.failure).take();
+        if let Some(problem) = failure {
+            self.abandon();
+            return Err(problem);
+        }
+        let stats = match &self.mode {
+            Mode::Fresh { staging } => {
+                let marker = staging.join(MARKER);
+                fs::write(&marker, MARKER_TEXT).map_err(|e| err(&marker, e))?;
+                if self.out.is_dir() {
+                    fs::remove_dir(&self.out).map_err(|e| err(&self.out, e))?;
+                }
+                fs::rename(staging, &self.out).map_err(|e| err(&self.out, e))?;
+                WriteStats {
+                    written: files.len(),
+                    unchanged: 0,
+                    removed: 0,
+                }
+            }
+            Mode::Update { old, existing } => self.finish_update(files, old, existing)?,
+        };
+        let manifest = Manifest {
+            fingerprint: None,
+            entries: std::mem::take(&mut *lock(&self.entries)),
+        };
+        if let Some(dir) = books.manifest.parent() {
+            fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
+        }
+        replace_file(
+            books.manifest,
+            manifest.render(books.fingerprint).as_bytes(),
+        )?;
+        Ok(stats)
+    }
+
+    /// Renames every staged file into place and removes the files the site no longer has.
+    fn finish_update(
+        &self,
+        files: &Files,
+        old: &Manifest,
+        existing: &BTreeSet<String>,
+    ) -> Result<WriteStats, OutputError> {
+        let deferred = std::mem::take(&mut *lock(&self.deferred));
+        // Make room: a file where a folder must go, a folder where a file must go.
+        let mut made_room = BTreeSet::new();
+        for (path, _) in &deferred {
+            for (i, _) in path.match_indices('/') {
+                let full = self.out.join(&path[..i]);
+                if existing.contains(&path[..i]) && full.is_file() {
+                    fs::remove_file(&full).map_err(|e| err(&full, e))?;
+                    made_room.insert(&path[..i]);
+                }
+            }
+            let full = self.out.join(path);
+            if full.is_dir() {
+                fs::remove_dir_all(&full).map_err(|e| err(&full, e))?;
+                let folder = format!("{path}/");
+                made_room.extend(
+                    existing
+                        .range(folder.clone()..)
+                        .take_while(|p| p.starts_with(&folder))
+                        .map(String::as_str),
+                );
+            }
+        }
+        for (path, bytes) in &deferred {
+            let (entry, tmp) = stage_one(&self.out, path, bytes, old.entries.get(path))?;
+            if let Some(tmp) = tmp {
+                lock(&self.staged).push((tmp, self.out.join(path)));
+            }
+            lock(&self.entries).insert(path.clone(), entry);
+        }
+        let staged = std::mem::take(&mut *lock(&self.staged));
+        for (tmp, full) in &staged {
+            fs::rename(tmp, full).map_err(|e| err(full, e))?;
+        }
+        let mut stats = WriteStats {
+            written: staged.len(),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            removed: made_room.len(),
+        };
+        for path in existing.iter().filter(|p| {
+            !files.contains_key(p.as_str())
+                && p.as_str() != MARKER
+                && !made_room.contains(p.as_str())
+        }) {
+            let full = self.out.join(path);
+            match fs::remove_file(&full) {
+                Ok(()) => stats.removed += usize::from(!path.ends_with(TMP_SUFFIX)),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(err(&full, e)),
+            }
+        }
+        remove_empty_dirs(&self.out)?;
+        let marker = self.out.join(MARKER);
+        if fs::read(&marker).map_or(true, |m| m != MARKER_TEXT.as_bytes()) {
+            replace_file(&marker, MARKER_TEXT.as_bytes())?;
+        }
+        Ok(stats)
+    }
+
+    /// Removes everything written so far; `out` stays as it was.
+    pub fn abandon(self) {
+        match &self.mode {
+            Mode::Fresh { staging } => {
+                let _ = fs::remove_dir_all(staging);
+            }
+            Mode::Update { .. } => {
+                for (tmp, _) in lock(&self.staged).iter() {
+                    let _ = fs::remove_file(tmp);
+                }
+                let _ = remove_empty_dirs(&self.out);
+            }
+        }
+    }
+}
+
+/// Locks a mutex whose data stays valid even if a thread panicked while holding it.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Whether writing `path` into the existing output must first remove an old file that holds
+/// the place of one of its folders, or an old folder that holds its place.
+fn needs_room(existing: &BTreeSet<String>, path: &str) -> bool {
+    path.match_indices('/')
+        .any(|(i, _)| existing.contains(&path[..i]))
+        || {
+            let folder = format!("{path}/");
+            existing
+                .range(folder.clone()..)
+                .next()
+                .is_some_and(|p| p.starts_with(&folder))
+        }
 }
 
 /// The folder a fresh output is built in before it is renamed into place.
@@ -226,60 +468,19 @@ fn staging_dir(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{name}{TMP_SUFFIX}"))
 }
 
-/// Writes every file into a staging folder beside `out`, then renames it into place.
-fn write_fresh(
-    out: &Path,
-    files: &Files,
-) -> Result<(WriteStats, HashMap<String, Entry>), OutputError> {
-    let staging = staging_dir(out);
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(|e| err(&staging, e))?;
-    }
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(|e| err(parent, e))?;
-    }
-    fs::create_dir(&staging).map_err(|e| err(&staging, e))?;
-    // Every folder once, parents first; then the files, each written through one handle.
-    let dirs: BTreeSet<&str> = files
-        .keys()
-        .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i]))
-        .collect();
-    let made = dirs.iter().try_for_each(|dir| {
-        let full = staging.join(dir);
-        fs::create_dir(&full).map_err(|e| err(&full, e))
-    });
-    let written = made.and_then(|()| {
-        files
-            .par_iter()
-            .map(|(path, content)| {
-                let full = staging.join(path);
-                let bytes = read_content(content)?;
-                let meta = write_new(&full, &bytes).map_err(|e| err(&full, e))?;
-                Ok((path.clone(), entry_for(&bytes, &meta)))
-            })
-            .collect::<Result<HashMap<String, Entry>, OutputError>>()
-    });
-    let entries = match written {
-        Ok(entries) => entries,
-        Err(problem) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(problem);
+/// Writes one file into the staging folder, making its folders when they are missing.
+fn put_fresh(staging: &Path, path: &str, bytes: &[u8]) -> Result<Entry, OutputError> {
+    let full = staging.join(path);
+    let meta = match write_new(&full, bytes) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let parent = full.parent().unwrap_or(staging);
+            fs::create_dir_all(parent).map_err(|e| err(parent, e))?;
+            write_new(&full, bytes)
         }
-    };
-    let marker = staging.join(MARKER);
-    fs::write(&marker, MARKER_TEXT).map_err(|e| err(&marker, e))?;
-    if out.is_dir() {
-        fs::remove_dir(out).map_err(|e| err(out, e))?;
+        other => other,
     }
-    fs::rename(&staging, out).map_err(|e| err(out, e))?;
-    Ok((
-        WriteStats {
-            written: files.len(),
-            unchanged: 0,
-            removed: 0,
-        },
-        entries,
-    ))
+    .map_err(|e| err(&full, e))?;
+    Ok(entry_for(bytes, &meta))
 }
 
 /// Creates `path` with `bytes` and returns its metadata, read from the open handle.
@@ -303,103 +504,32 @@ fn read_content(content: &Content) -> Result<std::borrow::Cow<'_, [u8]>, OutputE
         Content::Bytes(b) => b.as_slice().into(),
         Content::Static(b) => (*b).into(),
         Content::Copy(from) => fs::read(from).map_err(|e| err(from, e))?.into(),
+        Content::Streamed => {
+            return Err(OutputError {
+                path: PathBuf::new(),
+                message: "a file already written was asked for again (a bug in weft)".into(),
+            });
+        }
     })
 }
-
-/// Updates an existing output folder in place.
-fn update(
-    out: &Path,
-    files: &Files,
-    old: &Manifest,
-) -> Result<(WriteStats, HashMap<String, Entry>), OutputError> {
-    let existing = existing_files(out)?;
-
-    // Paths where a folder must give way to a file or the other way round.
-    let dirs_needed: BTreeSet<&str> = files
-        .keys()
-        .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i]))
-        .collect();
-    for path in existing.iter().filter(|p| dirs_needed.contains(p.as_str())) {
-        let full = out.join(path);
-        fs::remove_file(&full).map_err(|e| err(&full, e))?;
-    }
-    // Every changed file is written beside its place first, and renamed into place only
-    // when all of them could be written: a full disk leaves the old output as it was.
-    let results: Vec<Result<Staged, OutputError>> = files
-        .par_iter()
-        .map(|(path, content)| {
-            let (entry, staged) = stage_one(out, path, content, old.entries.get(path))?;
-            Ok((path.clone(), entry, staged))
-        })
-        .collect();
-    let mut stats = WriteStats::default();
-    let mut entries = HashMap::with_capacity(files.len());
-    let mut staged = Vec::new();
-    let mut failure = None;
-    for result in results {
-        match result {
-            Ok((path, entry, tmp)) => {
-                match tmp {
-                    Some(tmp) => staged.push((tmp, out.join(&path))),
-                    None => stats.unchanged += 1,
-                }
-                entries.insert(path, entry);
-            }
-            Err(problem) => failure = failure.or(Some(problem)),
-        }
-    }
-    if let Some(problem) = failure {
-        for (tmp, _) in &staged {
-            let _ = fs::remove_file(tmp);
-        }
-        let _ = remove_empty_dirs(out);
-        return Err(problem);
-    }
-    for (tmp, full) in &staged {
-        fs::rename(tmp, full).map_err(|e| err(full, e))?;
-    }
-    stats.written = staged.len();
-    for path in existing
-        .iter()
-        .filter(|p| !files.contains_key(p.as_str()) && p.as_str() != MARKER)
-    {
-        let full = out.join(path);
-        match fs::remove_file(&full) {
-            Ok(()) => stats.removed += usize::from(!path.ends_with(TMP_SUFFIX)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(err(&full, e)),
-        }
-    }
-    remove_empty_dirs(out)?;
-    let marker = out.join(MARKER);
-    if fs::read(&marker).map_or(true, |m| m != MARKER_TEXT.as_bytes()) {
-        replace_file(&marker, MARKER_TEXT.as_bytes())?;
-    }
-    Ok((stats, entries))
-}
-
-/// A file compared with the output: its path, its entry, and the file written beside its
-/// place when its content changed.
-type Staged = (String, Entry, Option<PathBuf>);
 
 /// Writes one file beside its place unless it already holds the content; returns its entry
 /// and the file written, to be renamed into place.
 fn stage_one(
     out: &Path,
     path: &str,
-    content: &Content,
+    bytes: &[u8],
     old: Option<&Entry>,
 ) -> Result<(Entry, Option<PathBuf>), OutputError> {
     let full = out.join(path);
-    let bytes = read_content(content)?;
-    let hash = xxh3_64(&bytes);
+    let hash = xxh3_64(bytes);
     if let Ok(meta) = fs::metadata(&full) {
         if meta.is_file() && meta.len() == bytes.len() as u64 {
             let recorded = old.is_some_and(|e| e.size == meta.len() && e.mtime == mtime_of(&meta));
             let same = if recorded {
                 old.is_some_and(|e| e.hash == hash)
             } else {
-                fs::read(&full).is_ok_and(|on_disk| on_disk == *bytes)
+                fs::read(&full).is_ok_and(|on_disk| on_disk == bytes)
             };
             if same {
                 return Ok((
@@ -417,7 +547,7 @@ fn stage_one(
     }
     let parent = full.parent().unwrap_or(out);
     fs::create_dir_all(parent).map_err(|e| err(parent, e))?;
-    let tmp = write_beside(&full, &bytes)?;
+    let tmp = write_beside(&full, bytes)?;
     // A rename keeps the modification time, so the entry holds for the renamed file.
     let meta = fs::metadata(&tmp).map_err(|e| err(&full, e))?;
     Ok((
@@ -577,5 +707,85 @@ mod tests {
             .is_err()
         );
         assert!(dir.path().join("precious.txt").exists());
+    }
+
+    #[test]
+    fn an_abandoned_write_leaves_the_output_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let manifest = dir.path().join("manifest");
+
+        let fresh = Writer::begin(&out, &manifest).unwrap();
+        fresh.put("a/index.html", b"new");
+        fresh.abandon();
+        assert!(!out.exists() && !staging_dir(&out).exists());
+
+        write(
+            &out,
+            &files(&[("a/index.html", "old")]),
+            books(&manifest, None),
+        )
+        .unwrap();
+        let update = Writer::begin(&out, &manifest).unwrap();
+        update.put("a/index.html", b"changed");
+        update.put("b/index.html", b"added");
+        update.abandon();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "old");
+        assert!(!out.join("b").exists());
+        assert_eq!(
+            existing_files(&out).unwrap().len(),
+            2,
+            "only the page and the marker"
+        );
+    }
+
+    #[test]
+    fn streamed_files_count_as_part_of_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let manifest = dir.path().join("manifest");
+        write(
+            &out,
+            &files(&[("a/index.html", "a"), ("b/index.html", "b")]),
+            books(&manifest, None),
+        )
+        .unwrap();
+        let writer = Writer::begin(&out, &manifest).unwrap();
+        writer.put("a/index.html", b"a2");
+        let mut site = files(&[("c.txt", "c")]);
+        site.insert("a/index.html".into(), Content::Streamed);
+        let stats = writer.finish(&site, books(&manifest, None)).unwrap();
+        assert_eq!((stats.written, stats.removed), (2, 1));
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "a2");
+        assert!(!out.join("b").exists());
+    }
+
+    #[test]
+    fn a_file_and_a_folder_can_trade_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let manifest = dir.path().join("manifest");
+        write(
+            &out,
+            &files(&[("x", "file"), ("y/index.html", "page")]),
+            books(&manifest, None),
+        )
+        .unwrap();
+        let writer = Writer::begin(&out, &manifest).unwrap();
+        writer.put("x/index.html", b"page");
+        writer.put("y", b"file");
+        // Nothing old is removed before the site is complete.
+        assert_eq!(fs::read_to_string(out.join("x")).unwrap(), "file");
+        assert!(out.join("y/index.html").is_file());
+        let site = BTreeMap::from([
+            ("x/index.html".to_string(), Content::Streamed),
+            ("y".to_string(), Content::Streamed),
+        ]);
+        writer.finish(&site, books(&manifest, None)).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("x/index.html")).unwrap(),
+            "page"
+        );
+        assert_eq!(fs::read_to_string(out.join("y")).unwrap(), "file");
     }
 }

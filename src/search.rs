@@ -7,7 +7,6 @@
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
-use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
 use crate::output::{Content, Files};
@@ -22,25 +21,23 @@ const EXCLUDE: &[&str] = &["a.anchor", "nav", ".toc-inline"];
 /// large site does not write, and deploy, one more file per page.
 const MAX_FRAGMENT_FILES: u32 = 1000;
 
-/// Indexes every HTML page in `files` and adds the index files to them.
+/// What the index needs of one page: its URL from the site root and the part of its HTML
+/// worth finding. Made while the pages are rendered, in parallel, so the pages themselves need
+/// not be kept for the index.
+pub fn entry(path: &str, html: &str, language: &str) -> (String, String) {
+    (page_url(path), searchable_part(html, language))
+}
+
+/// Indexes the pages' [`entry`]s and adds the index files to `files`.
 ///
-/// Call it with the rendered pages and sections only (before aliases, taxonomy pages and
-/// `404.html` are added), so that search finds content, not lists and redirects.
-pub fn add_index(files: &mut Files, language: &str, problems: &mut Vec<Diagnostic>) {
-    let pages: Vec<(&String, &[u8])> = files
-        .iter()
-        .filter_map(|(path, content)| match content {
-            Content::Bytes(bytes) if path.ends_with(".html") => Some((path, bytes.as_slice())),
-            _ => None,
-        })
-        .collect();
-    let pages: Vec<(String, String)> = pages
-        .into_par_iter()
-        .map(|(path, bytes)| {
-            let html = String::from_utf8_lossy(bytes);
-            (page_url(path), searchable_part(&html, language))
-        })
-        .collect();
+/// Give it the rendered pages and sections only (not aliases, taxonomy pages or `404.html`),
+/// so that search finds content, not lists and redirects.
+pub fn add_index(
+    files: &mut Files,
+    pages: Vec<(String, String)>,
+    language: &str,
+    problems: &mut Vec<Diagnostic>,
+) {
     match build_index(pages, language) {
         Ok(index) => {
             for (path, bytes) in index {
@@ -170,13 +167,10 @@ fn is_unused_ui(path: &std::path::Path) -> bool {
 mod tests {
     use super::*;
 
-    fn html(title: &str, body: &str) -> Content {
-        Content::Bytes(
-            format!(
-                "<!DOCTYPE html><html lang=\"en\"><head><title>{title}</title></head><body>\
-                 <nav>Menu everywhere</nav><article data-pagefind-body><h1>{title}</h1>{body}</article></body></html>"
-            )
-            .into_bytes(),
+    fn html(title: &str, body: &str) -> String {
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><title>{title}</title></head><body>\
+             <nav>Menu everywhere</nav><article data-pagefind-body><h1>{title}</h1>{body}</article></body></html>"
         )
     }
 
@@ -204,20 +198,24 @@ mod tests {
 
     #[test]
     fn indexes_pages_into_the_bundle_folder_deterministically() {
+        let pages = vec![
+            entry(
+                "index.html",
+                &html("Home", "<p>Welcome to the network.</p>"),
+                "en",
+            ),
+            entry(
+                "eu/ran/index.html",
+                &html("RAN", "<p>Practitioners prevent radicalisation.</p>"),
+                "en",
+            ),
+        ];
         let mut files = Files::new();
-        files.insert(
-            "index.html".into(),
-            html("Home", "<p>Welcome to the network.</p>"),
-        );
-        files.insert(
-            "eu/ran/index.html".into(),
-            html("RAN", "<p>Practitioners prevent radicalisation.</p>"),
-        );
         files.insert("weft.css".into(), Content::Static(b"body{}"));
         let mut again = files.clone();
         let mut problems = Vec::new();
-        add_index(&mut files, "en", &mut problems);
-        add_index(&mut again, "en", &mut problems);
+        add_index(&mut files, pages.clone(), "en", &mut problems);
+        add_index(&mut again, pages, "en", &mut problems);
         assert!(problems.is_empty());
         for needed in ["pagefind/pagefind.js", "pagefind/pagefind-entry.json"] {
             assert!(files.contains_key(needed), "{needed} missing");

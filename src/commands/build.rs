@@ -30,6 +30,17 @@ pub struct BuildOptions {
     pub drafts: bool,
 }
 
+/// What becomes of the rendered pages, which are most of a site's bytes.
+#[derive(Clone, Copy)]
+pub enum Pages<'a> {
+    /// Kept in [`BuiltSite::files`].
+    Keep,
+    /// Written as they are rendered; [`BuiltSite::files`] lists them as [`Content::Streamed`].
+    Write(&'a output::Writer),
+    /// Rendered, to check them, and thrown away, without a search index (`weft check`).
+    Discard,
+}
+
 /// How long each stage took, for `--verbose`.
 #[derive(Debug, Default)]
 pub struct Timings {
@@ -77,7 +88,8 @@ pub struct BuiltSite {
 }
 
 /// Runs every stage; returns the site and the warnings, or every diagnostic if any is an error.
-pub fn build_site(options: &BuildOptions) -> (Option<BuiltSite>, Diagnostics) {
+/// `pages` says where the rendered pages go.
+pub fn build_site(options: &BuildOptions, pages: Pages) -> (Option<BuiltSite>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut timings = Timings::start();
     let mut config = match config::load(&options.root) {
@@ -143,13 +155,21 @@ pub fn build_site(options: &BuildOptions) -> (Option<BuiltSite>, Diagnostics) {
             urls: &urls,
             theme,
         };
-        files = render_all(&renderer, &mut problems);
+        let search = config.search && !matches!(pages, Pages::Discard);
+        // The generated files (the map's layout above all) are made beside the pages.
+        let (rendered, generated) = rayon::join(
+            || render_all(&renderer, pages, search),
+            || generate::make_all(&renderer),
+        );
+        files = rendered.files;
+        problems.extend(rendered.problems);
         timings.stage("render");
-        if config.search {
-            crate::search::add_index(&mut files, &config.language, &mut problems);
+        if search {
+            let entries = rendered.entries;
+            crate::search::add_index(&mut files, entries, &config.language, &mut problems);
             timings.stage("search");
         }
-        generate::add_generated(&renderer, &mut files, &mut problems);
+        generate::add_generated(&renderer, generated, &mut files, &mut problems);
         timings.stage("generate");
     }
     merge_statics(&mut files, statics, &mut problems);
@@ -171,38 +191,77 @@ pub fn build_site(options: &BuildOptions) -> (Option<BuiltSite>, Diagnostics) {
     (Some(built), diagnostics)
 }
 
-/// Renders every page and section in parallel.
-fn render_all(renderer: &Renderer, problems: &mut Vec<Diagnostic>) -> Files {
-    let rendered: Vec<(PageId, Result<String, Diagnostic>)> = renderer
+/// The pages as [`render_all`] leaves them.
+struct RenderedPages {
+    /// Each page's file: its bytes if kept, else [`Content::Streamed`].
+    files: Files,
+    /// Each page's search entry, when search is on.
+    entries: Vec<(String, String)>,
+    /// One diagnostic per distinct render failure.
+    problems: Vec<Diagnostic>,
+}
+
+/// Renders every page and section in parallel, sending each where `pages` says, and makes
+/// their search entries when `search` is on.
+fn render_all(renderer: &Renderer, pages: Pages, search: bool) -> RenderedPages {
+    struct One {
+        id: PageId,
+        path: String,
+        content: Result<Content, Diagnostic>,
+        entry: Option<(String, String)>,
+    }
+    let language = &renderer.config.language;
+    let rendered: Vec<One> = renderer
         .site
         .ids()
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(|id| {
-            // Tera's output grows by doubling; keeping the spare capacity of 10,000 pages
-            // would cost as much memory as the pages themselves.
-            let html = renderer.render_page(id).map(|mut html| {
-                html.shrink_to_fit();
-                html
+            let path = page_file(&renderer.site.page(id).url);
+            let mut entry = None;
+            let content = renderer.render_page(id).map(|mut html| {
+                if search {
+                    entry = Some(crate::search::entry(&path, &html, language));
+                }
+                match pages {
+                    Pages::Keep => {
+                        // Tera's output grows by doubling; keeping the spare capacity
+                        // of 10,000 pages would cost as much memory as the pages.
+                        html.shrink_to_fit();
+                        Content::Bytes(html.into_bytes())
+                    }
+                    Pages::Write(writer) => {
+                        writer.put(&path, html.as_bytes());
+                        Content::Streamed
+                    }
+                    Pages::Discard => Content::Streamed,
+                }
             });
-            (id, html)
+            One {
+                id,
+                path,
+                content,
+                entry,
+            }
         })
         .collect();
     let mut files = Files::new();
+    let mut entries = Vec::new();
     let mut failures = Vec::new();
-    for (id, result) in rendered {
-        match result {
-            Ok(html) => {
-                files.insert(
-                    page_file(&renderer.site.page(id).url),
-                    Content::Bytes(html.into_bytes()),
-                );
+    for one in rendered {
+        match one.content {
+            Ok(content) => {
+                files.insert(one.path, content);
             }
-            Err(diagnostic) => failures.push((id, diagnostic)),
+            Err(diagnostic) => failures.push((one.id, diagnostic)),
         }
+        entries.extend(one.entry);
     }
-    problems.extend(crate::render::group_failures(renderer.site, failures));
-    files
+    RenderedPages {
+        files,
+        entries,
+        problems: crate::render::group_failures(renderer.site, failures),
+    }
 }
 
 /// The output file of a URL path: `eu/ran/` → `eu/ran/index.html`.
@@ -270,12 +329,20 @@ pub fn run(options: &BuildOptions, output: Option<&Path>, quiet: bool, verbose: 
         }
         return 0;
     }
+    let writer = match output::Writer::begin(&out, &manifest) {
+        Ok(writer) => writer,
+        Err(problem) => {
+            eprintln!("error: cannot write the site: {problem}");
+            return 1;
+        }
+    };
     let progress = Progress::start("building the site", quiet);
-    let (built, diagnostics) = build_site(options);
+    let (built, diagnostics) = build_site(options, Pages::Write(&writer));
     progress.finish();
     let clean = diagnostics.counts() == (0, 0);
     report(diagnostics, quiet);
     let Some(mut built) = built else {
+        writer.abandon();
         eprintln!("error: build failed; {} was left as it was", out.display());
         return 1;
     };
@@ -285,7 +352,7 @@ pub fn run(options: &BuildOptions, output: Option<&Path>, quiet: bool, verbose: 
         manifest: &manifest,
         fingerprint: stamp.as_deref(),
     };
-    let written = output::write(&out, &built.files, books);
+    let written = writer.finish(&built.files, books);
     built.timings.stage("write");
     if verbose {
         eprint!("{}", built.timings.report());
@@ -354,13 +421,16 @@ fn up_to_date(out: &Path, manifest: &Path, fingerprint: &str) -> Option<(usize, 
 }
 
 /// `weft check`: every validation of build, nothing written.
-pub fn check(options: &BuildOptions, quiet: bool) -> u8 {
+pub fn check(options: &BuildOptions, quiet: bool, verbose: bool) -> u8 {
     let progress = Progress::start("checking the site", quiet);
-    let (built, diagnostics) = build_site(options);
+    let (built, diagnostics) = build_site(options, Pages::Discard);
     progress.finish();
     report(diagnostics, quiet);
     match built {
         Some(built) => {
+            if verbose {
+                eprint!("{}", built.timings.report());
+            }
             if !quiet {
                 eprintln!(
                     "checked {} pages and {} sections: no errors",

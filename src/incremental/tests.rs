@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::*;
-use crate::commands::build::build_site;
+use crate::commands::build::{Pages, build_site};
 use crate::output::Files;
 use crate::watch::classify;
 
@@ -141,7 +141,7 @@ impl Fixture {
             })
             .collect();
         let (built, diagnostics) = self.cache.update(&changes);
-        let (full, full_diagnostics) = build_site(&self.cache.options);
+        let (full, full_diagnostics) = build_site(&self.cache.options, Pages::Keep);
         let diagnostics = diagnostics.render(false);
         assert_eq!(
             diagnostics,
@@ -195,6 +195,7 @@ fn bytes(content: &Content) -> Vec<u8> {
         Content::Bytes(bytes) => bytes.clone(),
         Content::Static(bytes) => bytes.to_vec(),
         Content::Copy(path) => std::fs::read(path).unwrap_or_default(),
+        Content::Streamed => panic!("a file built with Pages::Keep was streamed"),
     }
 }
 
