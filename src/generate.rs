@@ -94,7 +94,7 @@ pub fn make(renderer: &Renderer, what: Generated) -> Result<String, Diagnostic> 
     match what {
         Generated::Taxonomy(t) => renderer.render_taxonomy(t),
         Generated::Term(t, i) => renderer.render_term(t, i),
-        Generated::NotFound => renderer.render("404.html", &renderer.base_context(), None),
+        Generated::NotFound => renderer.render("404.html", &renderer.context_at(""), None),
         Generated::Map => render_map(renderer),
         Generated::Graph => Ok(graph_json(renderer)),
         Generated::Sitemap => Ok(sitemap(renderer)),
@@ -122,7 +122,8 @@ fn insert_unique(files: &mut Files, path: String, text: String, problems: &mut V
 
 fn render_map(renderer: &Renderer) -> Result<String, Diagnostic> {
     let drawing = map::draw(renderer.site, renderer.graph, renderer.urls);
-    let mut context = renderer.base_context();
+    let here = renderer.urls.path("map/");
+    let mut context = renderer.context_at(&here);
     context.insert("map", &drawing);
     renderer.render("map.html", &context, None)
 }

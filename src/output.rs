@@ -471,6 +471,19 @@ fn staging_dir(out: &Path) -> PathBuf {
 /// Writes one file into the staging folder, making its folders when they are missing.
 fn put_fresh(staging: &Path, path: &str, bytes: &[u8]) -> Result<Entry, OutputError> {
     let full = staging.join(path);
+    // A page's folder is its own (`page/index.html`), so it never exists yet: make it first
+    // rather than fail to create the file.
+    if path.ends_with("/index.html") {
+        if let Some(parent) = full.parent() {
+            match fs::create_dir(parent) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    fs::create_dir_all(parent).map_err(|e| err(parent, e))?;
+                }
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(err(parent, e)),
+                _ => {}
+            }
+        }
+    }
     let meta = match write_new(&full, bytes) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             let parent = full.parent().unwrap_or(staging);

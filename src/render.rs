@@ -151,6 +151,8 @@ struct PageCtx<'a> {
     nav: Option<NavCtx<'a>>,
 }
 
+mod nav;
+
 /// Everything rendering needs, borrowed from the earlier stages.
 pub struct Renderer<'a> {
     /// The site configuration.
@@ -434,6 +436,10 @@ impl<'a> Renderer<'a> {
         let mut context = tera::Context::new();
         context.insert("site", &self.site_ctx());
         context.insert("page", &self.page_ctx(id));
+        context.insert(
+            "nav_html",
+            &self.nav_html(&self.urls.path(&page.url), Some(id)),
+        );
         self.render(template, &context, None)
     }
 
@@ -455,17 +461,25 @@ impl<'a> Renderer<'a> {
             })
     }
 
-    /// A context holding only `site`, for the 404 page and generated pages.
+    /// A context holding only `site`, for alias redirects.
     pub fn base_context(&self) -> tera::Context {
         let mut context = tera::Context::new();
         context.insert("site", &self.site_ctx());
         context
     }
 
+    /// A context holding `site` and the navigation as seen from URL path `here`, for the
+    /// 404 page and the generated pages.
+    pub fn context_at(&self, here: &str) -> tera::Context {
+        let mut context = self.base_context();
+        context.insert("nav_html", &self.nav_html(here, None));
+        context
+    }
+
     /// Renders a taxonomy's index page.
     pub fn render_taxonomy(&self, t: usize) -> Result<String, Diagnostic> {
         let taxonomy = &self.taxonomies[t];
-        let mut context = self.base_context();
+        let mut context = self.context_at(&self.urls.path(&taxonomy.url));
         context.insert(
             "taxonomy",
             &serde_json::json!({
@@ -486,7 +500,7 @@ impl<'a> Renderer<'a> {
     pub fn render_term(&self, t: usize, i: usize) -> Result<String, Diagnostic> {
         let taxonomy = &self.taxonomies[t];
         let term = &taxonomy.terms[i];
-        let mut context = self.base_context();
+        let mut context = self.context_at(&self.urls.path(&term.url));
         context.insert(
             "taxonomy",
             &LinkCtx {
