@@ -1,8 +1,10 @@
 //! Links: resolves every body link and relation to a page (or file), checks anchors, and
 //! builds the link graph: edges, backlinks and the relations shown on each page.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, suggest};
@@ -423,64 +425,94 @@ pub fn resolve(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> LinkGraph {
     let resolver = Resolver::new(site, files);
+    // Each page's links and relations resolve on their own, in parallel.
+    let resolved: Vec<PageLinks> = site
+        .ids()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|id| resolve_page(&resolver, site, id))
+        .collect();
     let mut graph = LinkGraph::default();
-    let mut edges = BTreeSet::new();
-    let mut declared: Vec<BTreeMap<String, Vec<PageId>>> = vec![BTreeMap::new(); site.pages.len()];
-    for id in site.ids() {
-        let page = site.page(id);
-        let mut targets = Vec::with_capacity(page.body.links.len());
-        for link in &page.body.links {
-            match resolver.resolve_link(id, link) {
-                Ok(target) => {
-                    if let Some(Target::Page { id: to, .. }) = &target {
-                        if *to != id && link.kind != LinkKind::Image {
-                            edges.insert(Edge {
-                                from: id,
-                                to: *to,
-                                kind: EdgeKind::Link,
-                            });
-                        }
-                    }
-                    targets.push(target);
-                }
-                Err(miss) => {
-                    diagnostics.push(miss.into_diagnostic(page, link.span.clone()));
-                    targets.push(None);
-                }
-            }
-        }
-        graph.targets.push(targets);
-        for (key, values) in &page.fm.relations {
-            for value in values {
-                match resolver.resolve_relation(value) {
-                    Ok(to) if to == id => diagnostics.push(
-                        Diagnostic::error(
-                            "self-relation",
-                            format!("page relates to itself by `{key}`"),
-                        )
-                        .at(&page.source, value.span.clone())
-                        .label("this is the page itself"),
-                    ),
-                    Ok(to) => {
-                        declared[id.0 as usize]
-                            .entry(key.clone())
-                            .or_default()
-                            .push(to);
-                        edges.insert(Edge {
-                            from: id,
-                            to,
-                            kind: EdgeKind::Relation(key.clone()),
-                        });
-                    }
-                    Err(miss) => diagnostics.push(miss.into_diagnostic(page, value.span.clone())),
-                }
-            }
-        }
+    let mut edges = Vec::new();
+    let mut declared = Vec::with_capacity(resolved.len());
+    for page in resolved {
+        graph.targets.push(page.targets);
+        edges.extend(page.edges);
+        declared.push(page.declared);
+        diagnostics.extend(page.diagnostics);
     }
-    graph.edges = edges.into_iter().collect();
+    edges.par_sort_unstable();
+    edges.dedup();
+    graph.edges = edges;
     graph.backlinks = backlinks(site, &graph.edges);
     graph.relations = relation_groups(site, config, &declared, &graph.edges);
     graph
+}
+
+/// What one page's links and relations resolve to.
+struct PageLinks {
+    targets: Vec<Option<Target>>,
+    edges: Vec<Edge>,
+    declared: BTreeMap<String, Vec<PageId>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn resolve_page(resolver: &Resolver, site: &Site, id: PageId) -> PageLinks {
+    let page = site.page(id);
+    let mut resolved = PageLinks {
+        targets: Vec::with_capacity(page.body.links.len()),
+        edges: Vec::new(),
+        declared: BTreeMap::new(),
+        diagnostics: Vec::new(),
+    };
+    for link in &page.body.links {
+        match resolver.resolve_link(id, link) {
+            Ok(target) => {
+                if let Some(Target::Page { id: to, .. }) = &target {
+                    if *to != id && link.kind != LinkKind::Image {
+                        resolved.edges.push(Edge {
+                            from: id,
+                            to: *to,
+                            kind: EdgeKind::Link,
+                        });
+                    }
+                }
+                resolved.targets.push(target);
+            }
+            Err(miss) => {
+                resolved
+                    .diagnostics
+                    .push(miss.into_diagnostic(page, link.span.clone()));
+                resolved.targets.push(None);
+            }
+        }
+    }
+    for (key, values) in &page.fm.relations {
+        for value in values {
+            match resolver.resolve_relation(value) {
+                Ok(to) if to == id => resolved.diagnostics.push(
+                    Diagnostic::error(
+                        "self-relation",
+                        format!("page relates to itself by `{key}`"),
+                    )
+                    .at(&page.source, value.span.clone())
+                    .label("this is the page itself"),
+                ),
+                Ok(to) => {
+                    resolved.declared.entry(key.clone()).or_default().push(to);
+                    resolved.edges.push(Edge {
+                        from: id,
+                        to,
+                        kind: EdgeKind::Relation(key.clone()),
+                    });
+                }
+                Err(miss) => resolved
+                    .diagnostics
+                    .push(miss.into_diagnostic(page, value.span.clone())),
+            }
+        }
+    }
+    resolved
 }
 
 fn backlinks(site: &Site, edges: &[Edge]) -> Vec<Vec<(PageId, EdgeKind)>> {
@@ -488,11 +520,11 @@ fn backlinks(site: &Site, edges: &[Edge]) -> Vec<Vec<(PageId, EdgeKind)>> {
     for edge in edges {
         backlinks[edge.to.0 as usize].push((edge.from, edge.kind.clone()));
     }
-    for list in &mut backlinks {
+    backlinks.par_iter_mut().for_each(|list| {
         list.sort_by_cached_key(|(from, kind)| {
             (site.page(*from).title.to_lowercase(), *from, kind.clone())
         });
-    }
+    });
     backlinks
 }
 
