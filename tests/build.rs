@@ -101,6 +101,103 @@ fn the_default_theme_writes_valid_head_elements() {
     assert!(site.out("eu/index.html").contains("href=\"/eu/ran-coe/\""));
 }
 
+/// The sidebar navigation of `html` (the second copy; the first is in the phone menu).
+fn sidebar_nav(html: &str) -> String {
+    let start = html.find("<div class=\"sidebar\">").expect("sidebar");
+    let end = start + html[start..].find("</nav>").expect("end of nav");
+    html[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_navigation_opens_the_current_section_and_windows_long_ones() {
+    let mut files = vec![
+        (
+            "content/_index.md".to_string(),
+            "---\ntitle: Home\n---\n".to_string(),
+        ),
+        (
+            "content/a/_index.md".into(),
+            "---\ntitle: A & Co\n---\n".into(),
+        ),
+        (
+            "content/a/b/_index.md".into(),
+            "---\ntitle: B\n---\n".into(),
+        ),
+        (
+            "content/a/b/deep.md".into(),
+            "---\ntitle: Deep <page>\n---\n".into(),
+        ),
+        (
+            "content/long/_index.md".into(),
+            "---\ntitle: Long\nsort_by: title\n---\n".into(),
+        ),
+    ];
+    for n in 10..40 {
+        files.push((
+            format!("content/long/p{n}.md"),
+            format!("---\ntitle: P{n}\n---\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = Site::new(&refs);
+    let out = site.weft(&["build"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A page two sections down: its top-level section is open, the sections between are
+    // nested, the page is marked, and titles are escaped.
+    let deep = sidebar_nav(&site.out("a/b/deep/index.html"));
+    assert!(deep.contains(
+        "<li class=\"open\"><a href=\"/a/\">A &amp; Co</a> <ul><li class=\"open\"><a href=\"/a/b/\">B</a> <ul> \
+         <li><a href=\"/a/b/deep/\" aria-current=\"page\">Deep &lt;page&gt;</a></li> </ul></li></ul></li>"
+    ), "{deep}");
+    assert!(
+        deep.contains("<li><a href=\"/long/\">Long</a></li>"),
+        "{deep}"
+    );
+
+    // In a section of 30 pages only a window around the page is listed, with the rest
+    // counted; the map and the taxonomy are always there.
+    let long = sidebar_nav(&site.out("long/p25/index.html"));
+    assert!(
+        long.contains("<a href=\"/long/\">7 more pages…</a>"),
+        "{long}"
+    );
+    assert!(
+        long.contains("<a href=\"/long/p25/\" aria-current=\"page\">P25</a>"),
+        "{long}"
+    );
+    assert!(
+        long.contains("<a href=\"/long/\">6 more pages…</a>"),
+        "{long}"
+    );
+    assert!(
+        !long.contains("/long/p10/") && !long.contains("/long/p39/"),
+        "{long}"
+    );
+    assert!(long.contains("<a href=\"/topics/\">Topics</a>"), "{long}");
+    assert!(
+        long.contains("<a href=\"/map/\">Map of all pages</a>"),
+        "{long}"
+    );
+
+    // Generated pages mark themselves.
+    let map = sidebar_nav(&site.out("map/index.html"));
+    assert!(
+        map.contains("<a href=\"/map/\" aria-current=\"page\">Map of all pages</a>"),
+        "{map}"
+    );
+}
+
 #[test]
 fn two_builds_are_byte_identical() {
     let site = good_site();
