@@ -163,6 +163,7 @@ pub fn build_site(options: &BuildOptions, pages: Pages) -> (Option<BuiltSite>, D
         );
         files = rendered.files;
         problems.extend(rendered.problems);
+        // Pages and generated files; when writing, the pages' writes too.
         timings.stage("render");
         if search {
             let entries = rendered.entries;
@@ -170,7 +171,7 @@ pub fn build_site(options: &BuildOptions, pages: Pages) -> (Option<BuiltSite>, D
             timings.stage("search");
         }
         generate::add_generated(&renderer, generated, &mut files, &mut problems);
-        timings.stage("generate");
+        timings.stage("aliases");
     }
     merge_statics(&mut files, statics, &mut problems);
     diagnostics.extend(problems);
