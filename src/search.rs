@@ -4,9 +4,17 @@
 //!
 //! The index holds URLs from the site root (`/eu/ran-coe/`); `pagefind.js` prefixes the path
 //! it was loaded from, so one index works under any `base_url` sub-path.
+//!
+//! Pagefind's library indexes the pages given to one index one at a time, so a large site is
+//! split into [shards](shard_count), indexed in parallel: the first is the bundle itself
+//! (`pagefind/`), each other one a bundle of its own (`pagefind/shard-N/`), and
+//! `pagefind/shards.json` lists them for the theme's search script, which merges them into
+//! one search with Pagefind's `mergeIndex`. Pages are dealt to the shards in turn, so that
+//! every shard holds a like mix of the site and scores results alike.
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
 use crate::output::{Content, Files};
@@ -18,8 +26,23 @@ pub const BUNDLE_DIR: &str = "pagefind";
 const EXCLUDE: &[&str] = &["a.anchor", "nav", ".toc-inline"];
 
 /// At most this many fragment files (one per page below it, pages grouped above it), so a
-/// large site does not write, and deploy, one more file per page.
+/// large site does not write, and deploy, one more file per page. Shared by the shards.
 const MAX_FRAGMENT_FILES: u32 = 1000;
+
+/// Pages per shard: a site of up to this many pages has one index.
+const SHARD_PAGES: usize = 5000;
+
+/// At most this many shards, so that a search never fetches from more bundles than this.
+const MAX_SHARDS: usize = 8;
+
+/// The list of the shards after the first, in the bundle folder.
+pub const SHARDS_FILE: &str = "shards.json";
+
+/// How many indexes a site of `pages` pages is split into. It depends on the site alone,
+/// never on the machine, so that builds stay byte-identical.
+fn shard_count(pages: usize, shard_pages: usize) -> usize {
+    pages.div_ceil(shard_pages.max(1)).clamp(1, MAX_SHARDS)
+}
 
 /// What the index needs of one page: its URL from the site root and the part of its HTML
 /// worth finding. Made while the pages are rendered, in parallel, so the pages themselves need
@@ -38,20 +61,71 @@ pub fn add_index(
     language: &str,
     problems: &mut Vec<Diagnostic>,
 ) {
-    match build_index(pages, language) {
-        Ok(index) => {
-            for (path, bytes) in index {
-                files.insert(format!("{BUNDLE_DIR}/{path}"), Content::Bytes(bytes));
-            }
-        }
-        Err(err) => problems.push(
-            Diagnostic::error(
-                "search-index",
-                format!("cannot build the search index: {err:#}"),
-            )
-            .help("set `search: false` in weft.yaml to build the site without search"),
-        ),
+    add_sharded_index(files, pages, language, SHARD_PAGES, problems);
+}
+
+fn add_sharded_index(
+    files: &mut Files,
+    pages: Vec<(String, String)>,
+    language: &str,
+    shard_pages: usize,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let count = shard_count(pages.len(), shard_pages);
+    let mut shards: Vec<Vec<(String, String)>> = vec![Vec::new(); count];
+    for (i, page) in pages.into_iter().enumerate() {
+        shards[i % count].push(page);
     }
+    let fragments = MAX_FRAGMENT_FILES / count as u32;
+    let built: Vec<anyhow::Result<Bundle>> = shards
+        .into_par_iter()
+        .map(|shard| build_index(shard, language, fragments))
+        .collect();
+    let mut names = Vec::new();
+    for (n, index) in built.into_iter().enumerate() {
+        let index = match index {
+            Ok(index) => index,
+            Err(err) => {
+                problems.push(
+                    Diagnostic::error(
+                        "search-index",
+                        format!("cannot build the search index: {err:#}"),
+                    )
+                    .help("set `search: false` in weft.yaml to build the site without search"),
+                );
+                return;
+            }
+        };
+        let folder = match n {
+            0 => BUNDLE_DIR.to_string(),
+            n => {
+                names.push(format!("shard-{n}/"));
+                format!("{BUNDLE_DIR}/shard-{n}")
+            }
+        };
+        for (path, bytes) in index {
+            // The other shards are read by the first one's scripts and WebAssembly.
+            if n > 0 && !is_index_data(&path) {
+                continue;
+            }
+            files.insert(format!("{folder}/{path}"), Content::Bytes(bytes));
+        }
+    }
+    let list = serde_json::to_vec(&names).unwrap_or_else(|_| b"[]".to_vec());
+    files.insert(format!("{BUNDLE_DIR}/{SHARDS_FILE}"), Content::Bytes(list));
+}
+
+/// The files of one Pagefind bundle, by path inside it.
+type Bundle = Vec<(String, Vec<u8>)>;
+
+/// Whether a file of a Pagefind bundle is index data (entry, metadata, index chunks and
+/// fragments) rather than a script or WebAssembly, which only the first shard needs.
+fn is_index_data(path: &str) -> bool {
+    path == "pagefind-entry.json"
+        || path.ends_with(".pf_meta")
+        || path.starts_with("index/")
+        || path.starts_with("fragment/")
+        || path.starts_with("filter/")
 }
 
 /// The attribute that marks what a page's search entry holds (the theme puts it on `<article>`).
@@ -130,13 +204,14 @@ fn page_url(path: &str) -> String {
 fn build_index(
     pages: Vec<(String, String)>,
     language: &str,
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    max_fragments: u32,
+) -> anyhow::Result<Bundle> {
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     runtime.block_on(async {
         let options = PagefindServiceConfig::builder()
             .force_language(language.to_string())
             .exclude_selectors(EXCLUDE.iter().map(|s| s.to_string()).collect())
-            .max_fragments(MAX_FRAGMENT_FILES)
+            .max_fragments(max_fragments)
             .build();
         let mut index = PagefindIndex::new(Some(options))?;
         for (url, html) in pages {
@@ -230,5 +305,62 @@ mod tests {
                 .collect()
         };
         assert_eq!(bytes(&files), bytes(&again));
+    }
+
+    #[test]
+    fn a_large_site_is_split_into_shards_that_the_first_lists() {
+        assert_eq!(shard_count(1, SHARD_PAGES), 1);
+        assert_eq!(shard_count(SHARD_PAGES, SHARD_PAGES), 1);
+        assert_eq!(shard_count(SHARD_PAGES + 1, SHARD_PAGES), 2);
+        assert_eq!(shard_count(100 * SHARD_PAGES, SHARD_PAGES), MAX_SHARDS);
+
+        let pages: Vec<(String, String)> = ["a", "b", "c", "d", "e"]
+            .iter()
+            .map(|name| {
+                let path = format!("{name}/index.html");
+                entry(
+                    &path,
+                    &html(name, "<p>Cooperation against terrorism.</p>"),
+                    "en",
+                )
+            })
+            .collect();
+        let build = || {
+            let mut files = Files::new();
+            let mut problems = Vec::new();
+            add_sharded_index(&mut files, pages.clone(), "en", 2, &mut problems);
+            assert!(problems.is_empty());
+            files
+        };
+        let files = build();
+        let list = match &files["pagefind/shards.json"] {
+            Content::Bytes(bytes) => String::from_utf8(bytes.clone()).unwrap(),
+            _ => panic!("shards.json is not made"),
+        };
+        assert_eq!(list, r#"["shard-1/","shard-2/"]"#);
+        for shard in ["pagefind", "pagefind/shard-1", "pagefind/shard-2"] {
+            assert!(
+                files.contains_key(&format!("{shard}/pagefind-entry.json")),
+                "{shard}"
+            );
+            assert!(
+                files
+                    .keys()
+                    .any(|p| p.starts_with(&format!("{shard}/index/"))),
+                "{shard}"
+            );
+        }
+        // Scripts and WebAssembly only in the first.
+        assert!(files.contains_key("pagefind/pagefind.js"));
+        assert!(!files.keys().any(
+            |p| p.starts_with("pagefind/shard-") && (p.ends_with(".js") || p.contains("wasm"))
+        ));
+        let same = |a: &Files, b: &Files| {
+            a.len() == b.len()
+                && a.iter().zip(b).all(|((pa, ca), (pb, cb))| {
+                    pa == pb && matches!((ca, cb), (Content::Bytes(x), Content::Bytes(y)) if x == y)
+                })
+        };
+        assert!(same(&files, &build()), "two builds differ");
     }
 }

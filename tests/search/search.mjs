@@ -4,9 +4,12 @@
 //
 // usage: node search.mjs            (weft from $WEFT_BIN, else target/debug or target/release)
 // The last line is `N passed, M failed`; the exit code is 1 when anything failed.
+//
+// Then the same on a generated site large enough for weft to split its index into shards,
+// which the theme's search script merges: pages from every shard must be found.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -76,6 +79,56 @@ async function search(page, query) {
   const status = page.locator("#search [role=status]");
   await status.filter({ hasText: query }).waitFor({ timeout: 15000 });
   return page.locator("#search .search-results a").evaluateAll((links) => links.map((a) => a.href));
+}
+
+/** Pages in the generated site: more than one shard's worth (5,000 pages per shard). */
+const SHARDED_PAGES = 5100;
+
+/** Writes a site of SHARDED_PAGES pages into `root`, each with a word of its own. */
+function writeShardedSite(root) {
+  mkdirSync(join(root, "content/notes"), { recursive: true });
+  writeFileSync(join(root, "weft.yaml"), "title: Sharded\nbase_url: https://example.org/\nsearch: true\n");
+  writeFileSync(join(root, "content/_index.md"), "---\ntitle: Home\n---\nNotes on cooperation.\n");
+  writeFileSync(join(root, "content/notes/_index.md"), "---\ntitle: Notes\n---\nAll the notes.\n");
+  for (let n = 0; n < SHARDED_PAGES; n++) {
+    writeFileSync(
+      join(root, `content/notes/n${n}.md`),
+      `---\ntitle: Note ${n}\n---\nPartners share information about word${n}marker and cooperation.\n`,
+    );
+  }
+}
+
+/** Builds the generated site for BASE_PATH, serves it and searches words from every shard. */
+async function shardedScenario(browser, check) {
+  const dir = mkdtempSync(join(tmpdir(), "weft-search-shards-"));
+  const server = await serve(join(dir, "site"));
+  try {
+    writeShardedSite(join(dir, "src"));
+    const origin = `http://127.0.0.1:${server.port}`;
+    const build = spawnSync(
+      weftBinary(),
+      ["build", "--quiet", "--root", join(dir, "src"), "--output", join(dir, "site"), "--base-url", `${origin}${BASE_PATH}`],
+      { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    );
+    check(`a site of ${SHARDED_PAGES} pages builds`, build.status === 0, build.stderr);
+    check("its index is split into shards", existsSync(join(dir, "site/pagefind/shard-1/pagefind-entry.json")));
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (err) => errors.push(err.message));
+    await page.goto(`${origin}${BASE_PATH}`);
+    // Consecutive pages go to different shards.
+    for (const n of [0, 1, 2, 3, SHARDED_PAGES - 1]) {
+      const want = `${origin}${BASE_PATH}notes/n${n}/`;
+      const links = await search(page, `word${n}marker`).catch((err) => [err.message]);
+      check(`a page of every shard is found: note ${n}`, links.includes(want), `got ${links.join(" ") || "nothing"}`);
+    }
+    const common = await search(page, "cooperation").catch(() => []);
+    check("results from the shards are merged into one list", common.length > 0);
+    check("no script errors with shards", errors.length === 0, errors.join("; "));
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main() {
@@ -151,6 +204,8 @@ async function main() {
     check("excerpts mark the words searched for", excerpt > 0);
     check("no script errors", errors.length === 0, errors.join("; "));
     check("no request leaves the site", outside.length === 0, outside.join(" "));
+
+    await shardedScenario(browser, check);
   } catch (err) {
     check("the search test ran", false, err.stack ?? String(err));
   } finally {

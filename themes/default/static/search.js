@@ -35,10 +35,21 @@
     return p;
   }
 
+  // A large site's index comes in shards (see shards.json beside pagefind.js); they are merged
+  // into one search.
   function load() {
     if (!pagefind) {
+      var options = { excerptLength: 24 };
       pagefind = import(bundle).then(function (api) {
-        return api.options({ excerptLength: 24 }).then(function () { return api; });
+        return api.options(options)
+          .then(function () { return fetch(new URL("shards.json", bundle).href); })
+          .then(function (response) { return response.ok ? response.json() : []; })
+          .then(function (shards) {
+            return Promise.all(shards.map(function (shard) {
+              return api.mergeIndex(new URL(shard, bundle).href, options);
+            }));
+          })
+          .then(function () { return api; });
       });
       pagefind.catch(function () { pagefind = null; });
     }
