@@ -114,11 +114,27 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnos
     })
 }
 
-/// Escapes `&`, `<`, `>`, `"` and `'`, and leaves `/` alone so URLs stay readable.
+/// Escapes `&`, `<`, `>`, `"` and `'`, and leaves `/` alone so URLs stay readable. Tera calls
+/// it for every value a template prints, so it makes one string in one pass.
 fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
-    out.replace('\'', "&#39;")
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut done = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // An ASCII byte is always a character boundary.
+        out.push_str(&text[done..i]);
+        out.push_str(entity);
+        done = i + 1;
+    }
+    out.push_str(&text[done..]);
+    out
 }
 
 /// `escape`, with the same escaping as autoescape, for text and numbers; marked safe, so that
@@ -245,4 +261,20 @@ fn render_error_place<'s>(
         .into_iter()
         .chain(sources.values())
         .find_map(|file| file.text.find(name).map(|at| (file, at..at + name.len())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_text;
+
+    #[test]
+    fn escapes_markup_and_quotes_but_not_slashes() {
+        assert_eq!(escape_text(""), "");
+        assert_eq!(escape_text("plain/path"), "plain/path");
+        assert_eq!(
+            escape_text(r#"<a href="x">Tom & 'Jerry'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape_text("café <b>ü</b>"), "café &lt;b&gt;ü&lt;/b&gt;");
+    }
 }
