@@ -433,13 +433,12 @@ impl<'a> Renderer<'a> {
             (None, PageKind::Section) => "section.html",
             (None, PageKind::Page) => "page.html",
         };
+        let page = self.page_ctx(id);
+        let nav_html = self.nav_html(&page.url, page.nav.as_ref(), &page.ancestors);
         let mut context = tera::Context::new();
         context.insert("site", &self.site_ctx());
-        context.insert("page", &self.page_ctx(id));
-        context.insert(
-            "nav_html",
-            &self.nav_html(&self.urls.path(&page.url), Some(id)),
-        );
+        context.insert("page", &page);
+        context.insert("nav_html", &nav_html);
         self.render(template, &context, None)
     }
 
@@ -472,7 +471,7 @@ impl<'a> Renderer<'a> {
     /// 404 page and the generated pages.
     pub fn context_at(&self, here: &str) -> tera::Context {
         let mut context = self.base_context();
-        context.insert("nav_html", &self.nav_html(here, None));
+        context.insert("nav_html", &self.nav_html(here, None, &[]));
         context
     }
 

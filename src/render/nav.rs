@@ -10,47 +10,46 @@
 use pulldown_cmark_escape::escape_html;
 
 use super::{LinkCtx, NavCtx, Renderer};
-use crate::site::PageId;
 
 impl Renderer<'_> {
-    /// The navigation as seen from the page at URL path `here` (with the base path), and
-    /// from page `id` when `here` is a page's or section's: its section is opened there.
-    pub fn nav_html(&self, here: &str, id: Option<PageId>) -> String {
-        let nav = id.and_then(|id| self.nav(id));
-        let ancestors: Vec<LinkCtx> = id
-            .map(|id| {
-                self.site
-                    .ancestors(id)
-                    .into_iter()
-                    .map(|a| self.link(a))
-                    .collect()
-            })
-            .unwrap_or_default();
+    /// The navigation as seen from URL path `here` (with the base path). For a page or a
+    /// section, `nav` and `ancestors` are its `page.nav` and `page.ancestors`: its section is
+    /// opened there.
+    pub(super) fn nav_html(
+        &self,
+        here: &str,
+        nav: Option<&NavCtx>,
+        ancestors: &[LinkCtx],
+    ) -> String {
         let base = self.urls.base_path();
+        // `here` below the base path, to compare with the site's own URLs without making them.
+        let local = here.strip_prefix(base);
         let mut html = String::with_capacity(4096);
         html.push_str(
             "<nav class=\"nav-tree\" aria-label=\"Site\">\n<p class=\"nav-heading\">Contents</p>\n<ul>\n",
         );
         html.push_str("<li>");
-        link(&mut html, base, "Home", here == base);
-        if let Some(nav) = nav.as_ref().filter(|n| n.section.url == base) {
+        link(&mut html, base, "", "Home", here == base);
+        if let Some(nav) = nav.filter(|n| n.section.url == base) {
             pages(&mut html, nav, false);
         }
         html.push_str("</li>\n");
-        for section in &self.site.page(self.site.home).subsections {
-            let section = self.link(*section);
-            if !here.starts_with(&section.url) {
+        for &section in &self.site.page(self.site.home).subsections {
+            let section = self.site.page(section);
+            let (url, title) = (section.url.as_str(), section.title.as_str());
+            if !local.is_some_and(|l| l.starts_with(url)) {
                 html.push_str("<li>");
-                link(&mut html, &section.url, section.title, false);
+                link(&mut html, base, url, title, false);
                 html.push_str("</li>\n");
                 continue;
             }
             html.push_str("<li class=\"open\">");
-            link(&mut html, &section.url, section.title, here == section.url);
-            match &nav {
-                Some(nav) if nav.section.url == section.url => pages(&mut html, nav, true),
-                Some(nav) if nav.section.url.starts_with(&section.url) => {
-                    levels(&mut html, nav, &section.url, &ancestors, here);
+            link(&mut html, base, url, title, local == Some(url));
+            let full = self.urls.path(url);
+            match nav {
+                Some(nav) if nav.section.url == full => pages(&mut html, nav, true),
+                Some(nav) if nav.section.url.starts_with(&full) => {
+                    levels(&mut html, nav, &full, ancestors, here);
                 }
                 _ => {}
             }
@@ -58,26 +57,33 @@ impl Renderer<'_> {
         }
         html.push_str("</ul>\n<p class=\"nav-heading\">Browse</p>\n<ul>\n");
         for taxonomy in self.taxonomies {
-            let url = self.urls.path(&taxonomy.url);
-            html.push_str(if here.starts_with(&url) {
+            let url = taxonomy.url.as_str();
+            html.push_str(if local.is_some_and(|l| l.starts_with(url)) {
                 "<li class=\"open\">"
             } else {
                 "<li>"
             });
-            link(&mut html, &url, &capitalize(&taxonomy.name), here == url);
+            let title = capitalize(&taxonomy.name);
+            link(&mut html, base, url, &title, local == Some(url));
             html.push_str("</li>\n");
         }
-        let map = format!("{base}map/");
         html.push_str("<li>");
-        link(&mut html, &map, "Map of all pages", here == map);
+        link(
+            &mut html,
+            base,
+            "map/",
+            "Map of all pages",
+            local == Some("map/"),
+        );
         html.push_str("</li>\n</ul>\n</nav>\n");
         html
     }
 }
 
-/// `<a href="url">title</a>`, marked as the current page when it is.
-fn link(html: &mut String, url: &str, title: &str, current: bool) {
+/// `<a href="base+url">title</a>`, marked as the current page when it is.
+fn link(html: &mut String, base: &str, url: &str, title: &str, current: bool) {
     html.push_str("<a href=\"");
+    let _ = escape_html(&mut *html, base);
     let _ = escape_html(&mut *html, url);
     html.push('"');
     if current {
@@ -102,13 +108,13 @@ fn pages(html: &mut String, nav: &NavCtx, subsections: bool) {
     html.push_str("\n<ul>\n");
     for item in subsections {
         html.push_str("<li>");
-        link(html, &item.url, item.title, item.current);
+        link(html, "", &item.url, item.title, item.current);
         html.push_str("</li>\n");
     }
     more(html, nav, nav.hidden_before);
     for item in &nav.pages {
         html.push_str("<li>");
-        link(html, &item.url, item.title, item.current);
+        link(html, "", &item.url, item.title, item.current);
         html.push_str("</li>\n");
     }
     more(html, nav, nav.hidden_after);
@@ -121,6 +127,7 @@ fn more(html: &mut String, nav: &NavCtx, hidden: usize) {
         html.push_str("<li class=\"more\">");
         link(
             html,
+            "",
             &nav.section.url,
             &format!("{hidden} more pages…"),
             false,
@@ -142,7 +149,7 @@ fn levels(html: &mut String, nav: &NavCtx, top: &str, ancestors: &[LinkCtx], her
     }
     for (url, title) in &chain {
         html.push_str("\n<ul><li class=\"open\">");
-        link(html, url, title, here == *url);
+        link(html, "", url, title, here == *url);
     }
     pages(html, nav, true);
     for _ in &chain {
