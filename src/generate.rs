@@ -14,6 +14,7 @@ use crate::links::normalize;
 use crate::map;
 use crate::output::{Content, Files};
 use crate::render::Renderer;
+use crate::site::PageId;
 use crate::source::display_path;
 
 /// Every generated file but the aliases, made in parallel, by output path, in the order of
@@ -130,15 +131,15 @@ fn render_map(renderer: &Renderer) -> Result<String, Diagnostic> {
 
 #[derive(Serialize)]
 struct GraphNode<'a> {
-    url: String,
+    url: &'a str,
     title: &'a str,
-    section: String,
+    section: &'a str,
 }
 
 #[derive(Serialize)]
 struct GraphEdge<'a> {
-    from: String,
-    to: String,
+    from: &'a str,
+    to: &'a str,
     kind: &'a str,
 }
 
@@ -150,13 +151,18 @@ struct Graph<'a> {
 
 fn graph_json(renderer: &Renderer) -> String {
     let site = renderer.site;
-    let url = |id| renderer.urls.path(&site.page(id).url);
+    // Every page's URL once: the edges name them by reference.
+    let urls: Vec<String> = site
+        .ids()
+        .map(|id| renderer.urls.path(&site.page(id).url))
+        .collect();
+    let url = |id: PageId| urls[id.0 as usize].as_str();
     let nodes = site
         .ids()
         .map(|id| GraphNode {
             url: url(id),
             title: &site.page(id).title,
-            section: site.page(id).parent.map_or_else(|| url(id), url),
+            section: url(site.page(id).parent.unwrap_or(id)),
         })
         .collect();
     let edges = renderer
