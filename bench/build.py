@@ -66,8 +66,9 @@ def commands(base, weft_bin, floor_bin, run):
 
     Each tool writes into a folder that has never existed: removing an output folder just
     before writing the next one would time the file system's bookkeeping of the removal
-    (ext4 skips recently freed inodes, at a cost that grows with how many were freed), not
-    the tool. Every output is removed once all the rounds are done.
+    (ext4 skips recently freed inodes, at a cost that grows with how many were freed, for
+    up to five minutes), not the tool. Every output is removed once all sizes are done, so
+    leave five minutes between two runs of this script.
     """
     out = lambda name: os.path.join(base, "out", f"{name}-{run}")
     weft = lambda variant: [weft_bin, "build", "--quiet", "--root", os.path.join(base, variant),
@@ -150,7 +151,8 @@ def main():
         print(f"         weft/hugo {ratio('weft', 'hugo')}, like-for-like {ratio('weft-like', 'hugo')}, "
               f"rebuild/cold {ratio('weft-rebuild', 'weft')}, search/no-search {ratio('weft-search', 'weft')}, "
               f"floor/weft {ratio('floor', 'weft')}", flush=True)
-        shutil.rmtree(os.path.join(base, "out"), ignore_errors=True)
+    for pages in a.sizes.split(","):
+        shutil.rmtree(os.path.join(a.work, pages, "out"), ignore_errors=True)
     if os.path.exists(a.json):
         with open(a.json) as f:
             results = {**json.load(f), **results}
