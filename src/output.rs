@@ -197,11 +197,6 @@ pub struct Bookkeeping<'a> {
     pub fingerprint: Option<&'a str>,
 }
 
-/// Writes `files` into `out`.
-pub fn write(out: &Path, files: &Files, books: Bookkeeping) -> Result<WriteStats, OutputError> {
-    Writer::begin(out, books.manifest)?.finish(files, books)
-}
-
 /// Writes a site into its output folder while the site is being built: pages go out one by
 /// one, from any thread, as soon as they are rendered, so the build never holds them all in
 /// memory and rendering overlaps the file system's work.
@@ -638,6 +633,11 @@ mod tests {
             manifest: dir,
             fingerprint,
         }
+    }
+
+    /// Writes the whole of `files` into `out`, as a build with nothing streamed would.
+    fn write(out: &Path, files: &Files, books: Bookkeeping) -> Result<WriteStats, OutputError> {
+        Writer::begin(out, books.manifest)?.finish(files, books)
     }
 
     fn files(pairs: &[(&str, &str)]) -> Files {

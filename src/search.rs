@@ -6,8 +6,8 @@
 //! it was loaded from, so one index works under any `base_url` sub-path.
 //!
 //! Pagefind's library indexes the pages given to one index one at a time, so a large site is
-//! split into [shards](shard_count), indexed in parallel: the first is the bundle itself
-//! (`pagefind/`), each other one a bundle of its own (`pagefind/shard-N/`), and
+//! split into shards (one per 5,000 pages, at most 8), indexed in parallel: the first is the
+//! bundle itself (`pagefind/`), each other one a bundle of its own (`pagefind/shard-N/`), and
 //! `pagefind/shards.json` lists them for the theme's search script, which merges them into
 //! one search with Pagefind's `mergeIndex`. Pages are dealt to the shards in turn, so that
 //! every shard holds a like mix of the site and scores results alike.
@@ -36,7 +36,7 @@ const SHARD_PAGES: usize = 5000;
 const MAX_SHARDS: usize = 8;
 
 /// The list of the shards after the first, in the bundle folder.
-pub const SHARDS_FILE: &str = "shards.json";
+const SHARDS_FILE: &str = "shards.json";
 
 /// How many indexes a site of `pages` pages is split into. It depends on the site alone,
 /// never on the machine, so that builds stay byte-identical.
