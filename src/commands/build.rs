@@ -1,5 +1,6 @@
-//! `weft build` and `weft check`: the pipeline from `content/` to a site in memory, then,
-//! only when nothing failed, to the output folder.
+//! `weft build` and `weft check`: the pipeline from `content/` to the site. `build` sends
+//! each page to the output as it is rendered (see [`output::Writer`]), where the site shows
+//! only when nothing failed; `check` renders every page and keeps none.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
