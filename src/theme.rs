@@ -39,4 +39,5 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// The built-in static files, by URL path.
-pub const STATICS: &[(&str, &[u8])] = embed_static!("weft.css", "weft.js", "search.js");
+pub const STATICS: &[(&str, &[u8])] =
+    embed_static!("weft.css", "weft.js", "search.js", "favicon.svg");

@@ -64,13 +64,14 @@ fn a_good_site_builds_with_clean_urls_and_checked_links() {
         "robots.txt",
         "atom.xml",
         "weft.css",
+        "favicon.svg",
     ] {
         assert!(site.public().join(file).is_file(), "missing {file}");
     }
     let summary = stderr(&output, site.root());
     assert_eq!(
         summary.trim(),
-        "built 3 pages and 2 sections into [ROOT]/public: 19 files written, 0 unchanged, 0 removed in [T] ms"
+        "built 3 pages and 2 sections into [ROOT]/public: 20 files written, 0 unchanged, 0 removed in [T] ms"
     );
 }
 
@@ -453,6 +454,7 @@ fn a_sub_path_base_url_prefixes_every_link() {
     assert!(html.contains("href=\"/docs/eu/ran-coe/#mission\""));
     assert!(html.contains("src=\"/docs/logo.svg\""));
     assert!(html.contains("href=\"/docs/weft.css\""));
+    assert!(html.contains("href=\"/docs/favicon.svg\""));
     assert!(
         site.out("sitemap.xml")
             .contains("<loc>https://example.org/docs/eu/guideline/</loc>")
