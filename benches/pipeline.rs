@@ -117,15 +117,15 @@ fn stages(c: &mut Criterion) {
     let page_terms = taxonomy::page_terms(&taxonomies, site.pages.len());
     let urls = Urls::new(&config.base_url);
     let theme = render::load_theme(root, &config).expect("theme");
-    let renderer = Renderer {
-        config: &config,
-        site: &site,
-        graph: &graph,
-        taxonomies: &taxonomies,
-        page_terms: &page_terms,
-        urls: &urls,
-        theme: &theme,
-    };
+    let renderer = Renderer::new(
+        &config,
+        &site,
+        &graph,
+        &taxonomies,
+        &page_terms,
+        &urls,
+        &theme,
+    );
     c.bench_function("render (default theme, 1,000 pages)", |b| {
         b.iter(|| {
             site.ids()

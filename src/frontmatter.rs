@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};
 use serde_yaml::Value;
 
 use crate::config::SiteConfig;
@@ -78,7 +78,9 @@ pub struct PageDate(pub DateTime<FixedOffset>);
 impl PageDate {
     /// `2026-11-28`, for display and sitemaps.
     pub fn ymd(&self) -> String {
-        self.0.format("%Y-%m-%d").to_string()
+        // Every listed page asks for this; chrono's `format` parses its pattern each time.
+        let day = self.0.date_naive();
+        format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
     }
 
     /// RFC 3339, for feeds.
@@ -412,6 +414,11 @@ mod tests {
     #[test]
     fn dates_take_days_and_moments() {
         assert_eq!(PageDate::parse("2016-01-01").unwrap().ymd(), "2016-01-01");
+        assert_eq!(PageDate::parse("0999-03-04").unwrap().ymd(), "0999-03-04");
+        // The day where the moment was written, not in UTC.
+        let late = PageDate::parse("2016-01-01T23:30:00-05:00").unwrap();
+        assert_eq!(late.ymd(), "2016-01-01");
+        assert_eq!(late.ymd(), late.0.format("%Y-%m-%d").to_string());
         assert_eq!(
             PageDate::parse("2016-01-01T10:00:00+01:00")
                 .unwrap()

@@ -264,15 +264,15 @@ impl State {
         };
         let site = &derived.site;
         let urls = Urls::new(&self.config.base_url);
-        let renderer = Renderer {
-            config: &self.config,
+        let renderer = Renderer::new(
+            &self.config,
             site,
-            graph: &derived.graph,
-            taxonomies: &derived.taxonomies,
-            page_terms: &derived.page_terms,
-            urls: &urls,
+            &derived.graph,
+            &derived.taxonomies,
+            &derived.page_terms,
+            &urls,
             theme,
-        };
+        );
         let texts = self.sources.texts();
         let text = |id: PageId| {
             let source = &site.page(id).source;
@@ -304,15 +304,15 @@ impl State {
             return Vec::new();
         };
         let urls = Urls::new(&self.config.base_url);
-        let renderer = Renderer {
-            config: &self.config,
-            site: &derived.site,
-            graph: &derived.graph,
-            taxonomies: &derived.taxonomies,
-            page_terms: &derived.page_terms,
-            urls: &urls,
+        let renderer = Renderer::new(
+            &self.config,
+            &derived.site,
+            &derived.graph,
+            &derived.taxonomies,
+            &derived.page_terms,
+            &urls,
             theme,
-        };
+        );
         self.made.finish(&renderer, facts, problems)
     }
 }

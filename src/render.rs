@@ -2,6 +2,7 @@
 //! borrow from the site.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -169,6 +170,8 @@ pub struct Renderer<'a> {
     pub urls: &'a Urls,
     /// Templates.
     pub theme: &'a Theme,
+    /// A context holding `site`, made on first use: it is the same for every page.
+    base: OnceLock<tera::Context>,
 }
 
 /// Backlinks listed on a page; a hub's page says how many more there are instead, so that
@@ -180,6 +183,28 @@ pub const MAX_BACKLINKS: usize = 200;
 pub const NAV_WINDOW: usize = 8;
 
 impl<'a> Renderer<'a> {
+    /// A renderer over the stages of one build.
+    pub fn new(
+        config: &'a SiteConfig,
+        site: &'a Site,
+        graph: &'a LinkGraph,
+        taxonomies: &'a [Taxonomy],
+        page_terms: &'a [Vec<(usize, usize)>],
+        urls: &'a Urls,
+        theme: &'a Theme,
+    ) -> Self {
+        Renderer {
+            config,
+            site,
+            graph,
+            taxonomies,
+            page_terms,
+            urls,
+            theme,
+            base: OnceLock::new(),
+        }
+    }
+
     fn link(&self, id: PageId) -> LinkCtx<'a> {
         let page = self.site.page(id);
         LinkCtx {
@@ -435,8 +460,7 @@ impl<'a> Renderer<'a> {
         };
         let page = self.page_ctx(id);
         let nav_html = self.nav_html(&page.url, page.nav.as_ref(), &page.ancestors);
-        let mut context = tera::Context::new();
-        context.insert("site", &self.site_ctx());
+        let mut context = self.base_context();
         context.insert("page", &page);
         context.insert("nav_html", &nav_html);
         self.render(template, &context, None)
@@ -462,9 +486,14 @@ impl<'a> Renderer<'a> {
 
     /// A context holding only `site`, for alias redirects.
     pub fn base_context(&self) -> tera::Context {
-        let mut context = tera::Context::new();
-        context.insert("site", &self.site_ctx());
-        context
+        // Cloning the finished value costs less than making and serializing it again.
+        self.base
+            .get_or_init(|| {
+                let mut context = tera::Context::new();
+                context.insert("site", &self.site_ctx());
+                context
+            })
+            .clone()
     }
 
     /// A context holding `site` and the navigation as seen from URL path `here`, for the

@@ -147,15 +147,15 @@ pub fn build_site(options: &BuildOptions, pages: Pages) -> (Option<BuiltSite>, D
 
     let mut files = Files::new();
     if let Some(theme) = &theme {
-        let renderer = Renderer {
-            config: &config,
-            site: &site,
-            graph: &graph,
-            taxonomies: &taxonomies,
-            page_terms: &page_terms,
-            urls: &urls,
+        let renderer = Renderer::new(
+            &config,
+            &site,
+            &graph,
+            &taxonomies,
+            &page_terms,
+            &urls,
             theme,
-        };
+        );
         let search = config.search && !matches!(pages, Pages::Discard);
         // The generated files (the map's layout above all) are made beside the pages.
         let (rendered, generated) = rayon::join(
