@@ -1,5 +1,6 @@
 //! Discovery: walks `content/` and `static/` and reads the Markdown. Reads, never writes.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -154,9 +155,13 @@ fn walk(
 /// Reads one Markdown file of `content/`, refusing files too large or not UTF-8.
 pub fn read_markdown(file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
     let shown = Path::new("content").join(&file.rel);
-    let too_big = std::fs::metadata(&file.abs).is_ok_and(|m| m.len() > MAX_PAGE_BYTES);
-    if too_big {
-        let size = std::fs::metadata(&file.abs).map_or(0, |m| m.len());
+    let cannot_read = |err: std::io::Error| {
+        Diagnostic::error("io", format!("cannot read {}: {err}", display_path(&shown)))
+    };
+    // One open serves the size check and the read.
+    let mut opened = std::fs::File::open(&file.abs).map_err(cannot_read)?;
+    let size = opened.metadata().map_err(cannot_read)?.len();
+    if size > MAX_PAGE_BYTES {
         return Err(Diagnostic::error(
             "page-too-large",
             format!(
@@ -170,9 +175,8 @@ pub fn read_markdown(file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
             "split the page into several pages, or move large data into static/ and link to it",
         ));
     }
-    let bytes = std::fs::read(&file.abs).map_err(|err| {
-        Diagnostic::error("io", format!("cannot read {}: {err}", display_path(&shown)))
-    })?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    opened.read_to_end(&mut bytes).map_err(cannot_read)?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
@@ -202,29 +206,40 @@ pub fn read_markdown(file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
 /// config and of every file under `content/`, `static/`, `templates/` and `themes/`, plus
 /// `salt` (the weft binary and the build options). Reads metadata only.
 pub fn fingerprint(root: &Path, salt: &str) -> String {
+    // Walk in order, then read the metadata on all cores: it is one call per file.
+    let mut paths = vec![Some(root.join(crate::config::CONFIG_FILE))];
+    for folder in ["content", "static", "templates", "themes"] {
+        let walker = WalkDir::new(root.join(folder))
+            .follow_links(false)
+            .sort_by_file_name();
+        paths.extend(
+            walker
+                .into_iter()
+                .map(|entry| entry.ok().map(walkdir::DirEntry::into_path)),
+        );
+    }
+    let stamps: Vec<(u64, u128)> = paths
+        .par_iter()
+        .map(|path| {
+            let meta = path.as_ref().and_then(|p| std::fs::metadata(p).ok());
+            let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
+            let mtime = meta
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            (size, mtime)
+        })
+        .collect();
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(salt.as_bytes());
-    let stamp = |hasher: &mut xxhash_rust::xxh3::Xxh3, path: &Path| {
-        let meta = std::fs::metadata(path).ok();
-        let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
-        let mtime = meta
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        hasher.update(path.as_os_str().as_encoded_bytes());
-        hasher.update(&size.to_le_bytes());
-        hasher.update(&mtime.to_le_bytes());
-    };
-    stamp(&mut hasher, &root.join(crate::config::CONFIG_FILE));
-    for folder in ["content", "static", "templates", "themes"] {
-        for entry in WalkDir::new(root.join(folder))
-            .follow_links(false)
-            .sort_by_file_name()
-        {
-            match entry {
-                Ok(entry) => stamp(&mut hasher, entry.path()),
-                Err(_) => hasher.update(b"unreadable"),
+    for (path, (size, mtime)) in paths.iter().zip(stamps) {
+        match path {
+            Some(path) => {
+                hasher.update(path.as_os_str().as_encoded_bytes());
+                hasher.update(&size.to_le_bytes());
+                hasher.update(&mtime.to_le_bytes());
             }
+            None => hasher.update(b"unreadable"),
         }
     }
     format!("{:016x}", hasher.digest())

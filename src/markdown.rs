@@ -404,7 +404,7 @@ impl<'a> BodyWriter<'a, '_> {
 
     /// Counts words, and collects heading and summary text.
     fn note_text(&mut self, text: &str) {
-        self.rendered.word_count += text.split_whitespace().count();
+        self.rendered.word_count += count_words(text);
         if let Some(h) = self.heading.as_mut() {
             h.title.push_str(text);
         }
@@ -412,6 +412,24 @@ impl<'a> BodyWriter<'a, '_> {
             self.rendered.summary.push_str(text);
         }
     }
+}
+
+/// The number of words in `text`, as `split_whitespace` counts them; ASCII text, nearly all
+/// of it, is counted a byte at a time.
+fn count_words(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    // `char::is_whitespace` in ASCII: space, and tab to carriage return.
+    let space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let starts = !space(b);
+        words += usize::from(starts && !in_word);
+        in_word = starts;
+    }
+    words
 }
 
 /// The id of `heading`: its `{#id}`, or one made from its text, unique on the page. `used`
@@ -542,6 +560,26 @@ mod tests {
         let mut diagnostics = Vec::new();
         let rendered = render(&file, 0..text.len(), true, &mut diagnostics);
         (rendered, diagnostics)
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for text in [
+            "",
+            " ",
+            "one",
+            " two  words ",
+            "tab\tand\nnew\x0bline\x0c\rend",
+            "  a b\tc\n\n",
+            "non-ASCII: naïve café\u{a0}here",
+            "x\x1fy",
+        ] {
+            assert_eq!(
+                count_words(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
