@@ -158,11 +158,8 @@ pub fn read_markdown(file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
     let cannot_read = |err: std::io::Error| {
         Diagnostic::error("io", format!("cannot read {}: {err}", display_path(&shown)))
     };
-    // One open serves the size check and the read.
-    let mut opened = std::fs::File::open(&file.abs).map_err(cannot_read)?;
-    let size = opened.metadata().map_err(cannot_read)?.len();
-    if size > MAX_PAGE_BYTES {
-        return Err(Diagnostic::error(
+    let too_large = |size: u64| {
+        Diagnostic::error(
             "page-too-large",
             format!(
                 "`{}` is {:.1} MB; weft reads pages up to {} MB",
@@ -171,12 +168,24 @@ pub fn read_markdown(file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
                 MAX_PAGE_BYTES / 1_000_000
             ),
         )
-        .help(
-            "split the page into several pages, or move large data into static/ and link to it",
-        ));
+        .help("split the page into several pages, or move large data into static/ and link to it")
+    };
+    // One open serves the size check and the read.
+    let opened = std::fs::File::open(&file.abs).map_err(cannot_read)?;
+    let size = opened.metadata().map_err(cannot_read)?.len();
+    if size > MAX_PAGE_BYTES {
+        return Err(too_large(size));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    opened.read_to_end(&mut bytes).map_err(cannot_read)?;
+    // Through `take`, which also keeps `read_to_end` from asking the file its size again, and
+    // stops a file that has grown since just past the limit.
+    opened
+        .take(MAX_PAGE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_PAGE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
