@@ -484,7 +484,8 @@ impl<'a> Renderer<'a> {
             })
     }
 
-    /// A context holding only `site`, for alias redirects.
+    /// A context holding only `site`: the start of every page's context, and all of an alias
+    /// redirect's.
     pub fn base_context(&self) -> tera::Context {
         // Cloning the finished value costs less than making and serializing it again.
         self.base
