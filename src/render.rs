@@ -129,7 +129,10 @@ struct NavItem<'a> {
 struct PageCtx<'a> {
     kind: &'static str,
     title: &'a str,
+    /// `description` from the front matter, or else the summary.
     description: &'a str,
+    /// The text of the first paragraph.
+    summary: &'a str,
     url: String,
     permalink: String,
     source_path: String,
@@ -315,6 +318,7 @@ impl<'a> Renderer<'a> {
             },
             title: &page.title,
             description: page.fm.description.as_deref().unwrap_or(&page.body.summary),
+            summary: &page.body.summary,
             url: self.urls.path(&page.url),
             permalink: self.urls.permalink(&page.url),
             source_path: page.source.display_path(),

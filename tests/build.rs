@@ -200,6 +200,31 @@ fn the_navigation_opens_the_current_section_and_windows_long_ones() {
 }
 
 #[test]
+fn the_lede_shows_a_description_but_never_repeats_the_first_paragraph() {
+    let site = Site::new(&[
+        ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        (
+            "content/plain.md",
+            "---\ntitle: Plain\n---\nThe first paragraph of a page.\n\nThe second.\n",
+        ),
+        (
+            "content/described.md",
+            "---\ntitle: Described\ndescription: A line of its own.\n---\nThe body.\n",
+        ),
+    ]);
+    assert!(site.weft(&["build"]).status.success());
+    let plain = site.out("plain/index.html");
+    // In the meta description, and once in the page.
+    assert!(
+        plain.contains("<meta name=\"description\" content=\"The first paragraph of a page.\">")
+    );
+    assert_eq!(plain.matches(">The first paragraph of a page.<").count(), 1);
+    assert!(!plain.contains("class=\"lede\""));
+    let described = site.out("described/index.html");
+    assert!(described.contains("<p class=\"lede\">A line of its own.</p>"));
+}
+
+#[test]
 fn two_builds_are_byte_identical() {
     let site = good_site();
     let (one, two) = (site.root().join("one"), site.root().join("two"));
