@@ -1,7 +1,7 @@
 //! Generated files beside the pages: taxonomy pages, the 404 page, alias redirects,
 //! `graph.json` and the map, `sitemap.xml`, `robots.txt` and the Atom feed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
 use pulldown_cmark_escape::escape_html;
@@ -12,21 +12,38 @@ use crate::commands::build::page_file;
 use crate::diag::Diagnostic;
 use crate::links::normalize;
 use crate::map;
-use crate::output::{Content, Files};
+use crate::output::{Content, Files, Writer};
 use crate::render::Renderer;
 use crate::site::PageId;
 use crate::source::display_path;
 
 /// Every generated file but the aliases, made in parallel, by output path, in the order of
-/// [`generated_files`].
-pub type Made = Vec<(String, Result<String, Diagnostic>)>;
+/// [`generated_files`]: its bytes, or [`Content::Streamed`] once written.
+pub type Made = Vec<(String, Result<Content, Diagnostic>)>;
 
-/// Makes every generated file but the aliases; see [`add_generated`].
-pub fn make_all(renderer: &Renderer) -> Made {
+/// Makes every generated file but the aliases; see [`add_generated`]. With a `writer`, each
+/// file is written as soon as it is made, like the pages, unless a page has its path: that
+/// collision is [`add_generated`]'s to report, and nothing of the page is written over.
+pub fn make_all(renderer: &Renderer, writer: Option<&Writer>) -> Made {
+    let page_paths: HashSet<String> = match writer {
+        Some(_) => renderer
+            .site
+            .pages
+            .iter()
+            .map(|p| page_file(&p.url))
+            .collect(),
+        None => HashSet::new(),
+    };
     generated_files(renderer)
         .into_par_iter()
         .map(|(path, what)| {
-            let made = make(renderer, what);
+            let made = make(renderer, what).map(|text| match writer {
+                Some(writer) if !page_paths.contains(&path) => {
+                    writer.put(&path, text.as_bytes());
+                    Content::Streamed
+                }
+                _ => Content::Bytes(text.into_bytes()),
+            });
             (path, made)
         })
         .collect()
@@ -42,7 +59,7 @@ pub fn add_generated(
 ) {
     for (path, result) in generated {
         match result {
-            Ok(text) => insert_unique(files, path, text, problems),
+            Ok(content) => insert_unique(files, path, content, problems),
             Err(diagnostic) => problems.push(diagnostic),
         }
     }
@@ -113,12 +130,17 @@ pub fn duplicate_output(path: &str) -> Diagnostic {
         .help("taxonomy pages, /map/, 404.html, graph.json, sitemap.xml, robots.txt and atom.xml are made by weft; rename the page or give it another slug")
 }
 
-fn insert_unique(files: &mut Files, path: String, text: String, problems: &mut Vec<Diagnostic>) {
+fn insert_unique(
+    files: &mut Files,
+    path: String,
+    content: Content,
+    problems: &mut Vec<Diagnostic>,
+) {
     if files.contains_key(&path) {
         problems.push(duplicate_output(&path));
         return;
     }
-    files.insert(path, Content::Bytes(text.into_bytes()));
+    files.insert(path, content);
 }
 
 fn render_map(renderer: &Renderer) -> Result<String, Diagnostic> {

@@ -418,6 +418,33 @@ fn alias_colliding_with_a_page() {
     );
 }
 
+/// Generated files are written as they are made; one whose path a page or a static file
+/// has must neither fail silently nor leave anything in the output.
+#[test]
+fn generated_files_colliding_with_a_page_or_a_static_file() {
+    assert_bad_input(
+        "generated_collision",
+        &[
+            (
+                "content/map.md",
+                b"---\ntitle: Map\n---\n\nA page at /map/.\n",
+            ),
+            ("static/graph.json", b"{}"),
+        ],
+    );
+    // Into a fresh folder: nothing is left, not even the staging folder.
+    let site = good_site();
+    site.write("content/map.md", "---\ntitle: Map\n---\n\nBody\n");
+    let output = site.weft(&["build", "--output", "fresh"]);
+    assert_eq!(output.status.code(), Some(1));
+    let left: Vec<_> = std::fs::read_dir(site.root())
+        .expect("site folder")
+        .map(|e| e.expect("entry").file_name())
+        .filter(|name| name.to_string_lossy().contains("fresh"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
 #[test]
 fn aliases_redirect() {
     let site = good_site();

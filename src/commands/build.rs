@@ -160,7 +160,13 @@ pub fn build_site(options: &BuildOptions, pages: Pages) -> (Option<BuiltSite>, D
         // The generated files (the map's layout above all) are made beside the pages.
         let (rendered, generated) = rayon::join(
             || render_all(&renderer, pages, search),
-            || generate::make_all(&renderer),
+            || {
+                let writer = match pages {
+                    Pages::Write(writer) => Some(writer),
+                    Pages::Keep | Pages::Discard => None,
+                };
+                generate::make_all(&renderer, writer)
+            },
         );
         files = rendered.files;
         problems.extend(rendered.problems);
