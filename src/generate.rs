@@ -14,7 +14,7 @@ use crate::links::normalize;
 use crate::map;
 use crate::output::{Content, Files, Writer};
 use crate::render::Renderer;
-use crate::site::PageId;
+use crate::site::{PageId, Site};
 use crate::source::display_path;
 
 /// Every generated file but the aliases, made in parallel, by output path, in the order of
@@ -59,7 +59,7 @@ pub fn add_generated(
 ) {
     for (path, result) in generated {
         match result {
-            Ok(content) => insert_unique(files, path, content, problems),
+            Ok(content) => insert_unique(renderer.site, files, path, content, problems),
             Err(diagnostic) => problems.push(diagnostic),
         }
     }
@@ -124,20 +124,32 @@ pub fn make(renderer: &Renderer, what: Generated) -> Result<String, Diagnostic> 
     }
 }
 
-/// The error for a generated file whose path a page already has.
-pub fn duplicate_output(path: &str) -> Diagnostic {
-    Diagnostic::error("duplicate-output", format!("a page already has the URL of the generated `{path}`"))
-        .help("taxonomy pages, /map/, 404.html, graph.json, sitemap.xml, robots.txt and atom.xml are made by weft; rename the page or give it another slug")
+/// The error for a generated file whose path a page already has, at that page's `slug`, or
+/// at its start.
+pub fn duplicate_output(site: &Site, path: &str) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
+        "duplicate-output",
+        format!("a page already has the URL of the generated `{path}`"),
+    )
+    .help("taxonomy pages, /map/, 404.html, graph.json, sitemap.xml, robots.txt and atom.xml are made by weft; rename the page or give it another slug");
+    match site.pages.iter().find(|page| page_file(&page.url) == path) {
+        Some(page) => {
+            let span = page.fm.slug.as_ref().map_or(0..0, |slug| slug.span.clone());
+            diagnostic.at(&page.source, span).label("this page")
+        }
+        None => diagnostic,
+    }
 }
 
 fn insert_unique(
+    site: &Site,
     files: &mut Files,
     path: String,
     content: Content,
     problems: &mut Vec<Diagnostic>,
 ) {
     if files.contains_key(&path) {
-        problems.push(duplicate_output(&path));
+        problems.push(duplicate_output(site, &path));
         return;
     }
     files.insert(path, content);

@@ -281,7 +281,7 @@ pub fn page_file(url: &str) -> String {
 pub(crate) fn static_collision(path: &str) -> Diagnostic {
     Diagnostic::error(
         "duplicate-output",
-        format!("`{path}` is both a copied file and a generated page"),
+        format!("`{path}` is both a copied file and a page or file that weft makes"),
     )
     .help("rename the file in static/ or content/, or change the page's slug")
 }

@@ -150,7 +150,7 @@ impl Outputs {
             };
             match &made.result {
                 Ok(_) if files.contains_key(&path) => {
-                    problems.push(generate::duplicate_output(&path));
+                    problems.push(generate::duplicate_output(renderer.site, &path));
                 }
                 Ok(content) => {
                     files.insert(path.clone(), Arc::clone(content));
