@@ -30,8 +30,8 @@ const EXCLUDE: &[&str] = &["a.anchor", "nav", ".toc-inline"];
 const MAX_FRAGMENT_FILES: u32 = 1000;
 
 /// Pages per shard: a site of up to this many pages has one index. Small shards share two
-/// cores better and hold less memory at once: at 10,000 pages, 8 shards index in 60% of the
-/// time 2 shards take, in half the memory.
+/// cores better and hold less memory at once: a 10,000-page build with search took 3.8 s
+/// with 8 shards against 6.1 s with 2 (on a RAM disk), at half the peak memory.
 const SHARD_PAGES: usize = 1250;
 
 /// At most this many shards, so that a search never fetches from more bundles than this.
