@@ -103,6 +103,14 @@ fn walk(
     if !base.is_dir() {
         return Vec::new();
     }
+    // The folder itself may be a symbolic link, but only to a folder inside the site.
+    let inside = base
+        .canonicalize()
+        .is_ok_and(|target| target.starts_with(canonical_root));
+    if base.is_symlink() && !inside {
+        diagnostics.push(outside_root(Path::new(folder), "folder"));
+        return Vec::new();
+    }
     let mut files = Vec::new();
     // A symbolic link met below the folder is not followed; neither is one that `under` names.
     let walker = WalkDir::new(base.join(under))
@@ -131,13 +139,7 @@ fn walk(
                 Ok(target) if target.starts_with(canonical_root) && target.is_file() => {}
                 Ok(target) if target.starts_with(canonical_root) => continue,
                 _ => {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "outside-root",
-                            format!("`{}` is a symbolic link that points outside the site", display_path(&shown)),
-                        )
-                        .help("weft reads only files inside the site's folder; copy the file in instead"),
-                    );
+                    diagnostics.push(outside_root(&shown, "file"));
                     continue;
                 }
             }
@@ -150,6 +152,21 @@ fn walk(
         });
     }
     files
+}
+
+/// A symbolic link at `shown` (relative to the site's root) that leads out of the site; `what`
+/// it should be instead: a `file` or a `folder`.
+fn outside_root(shown: &Path, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        "outside-root",
+        format!(
+            "`{}` is a symbolic link that points outside the site",
+            display_path(shown)
+        ),
+    )
+    .help(format!(
+        "weft reads only files inside the site's folder; copy the {what} in instead"
+    ))
 }
 
 /// Reads one Markdown file of `content/`, refusing files too large or not UTF-8.

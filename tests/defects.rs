@@ -1,0 +1,53 @@
+//! Defects a review found, one scenario each: what the build says and does about them.
+
+mod common;
+
+use common::{Site, stderr};
+
+const HOME: &str = "---\ntitle: Home\n---\n";
+
+/// Builds `site`, expects it to fail, and returns stderr with the temp dir redacted.
+fn failed_build(site: &Site, args: &[&str]) -> String {
+    let output = site.weft(args);
+    let text = stderr(&output, site.root());
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(!text.contains("panicked"), "{text}");
+    text
+}
+
+/// A folder outside the site with one file in it.
+fn outside_folder(name: &str, text: &str) -> tempfile::TempDir {
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join(name), text).expect("write");
+    outside
+}
+
+#[test]
+fn a_static_folder_linked_outside_the_site_is_refused() {
+    let outside = outside_folder("secret.txt", "secret text");
+    let site = Site::new(&[("content/_index.md", HOME)]);
+    std::os::unix::fs::symlink(outside.path(), site.root().join("static")).expect("symlink");
+    let text = failed_build(&site, &["build"]);
+    assert!(!site.public().join("secret.txt").exists());
+    insta::assert_snapshot!("static_folder_linked_outside", text);
+}
+
+#[test]
+fn a_content_folder_linked_outside_the_site_is_refused() {
+    let outside = outside_folder("_index.md", "---\ntitle: Secret\n---\nsecret text\n");
+    let site = Site::new(&[]);
+    std::os::unix::fs::symlink(outside.path(), site.root().join("content")).expect("symlink");
+    let text = failed_build(&site, &["build"]);
+    assert!(!site.public().join("index.html").exists());
+    insta::assert_snapshot!("content_folder_linked_outside", text);
+}
+
+#[test]
+fn a_static_folder_linked_inside_the_site_is_copied() {
+    let site = Site::new(&[("content/_index.md", HOME), ("assets/logo.svg", "<svg/>")]);
+    std::os::unix::fs::symlink(site.root().join("assets"), site.root().join("static"))
+        .expect("symlink");
+    let output = site.weft(&["build"]);
+    assert!(output.status.success(), "{}", stderr(&output, site.root()));
+    assert_eq!(site.out("logo.svg"), "<svg/>");
+}
