@@ -62,6 +62,13 @@ fn fence_line(text: &str, at: usize) -> Option<usize> {
         .then_some(at + 3 + line_len)
 }
 
+/// Where the top-level front matter key `key` is written in `file`, if it is.
+pub fn key_span(file: &Source, key: &str) -> Option<Range<usize>> {
+    let yaml = split(file).ok()?.yaml?;
+    let found = yaml::key_span(&file.text[yaml.clone()], key)?;
+    Some(yaml.start + found.start..yaml.start + found.end)
+}
+
 /// A string value with the span it was written at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned {

@@ -164,13 +164,8 @@ pub fn place(
     drafts: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Site {
-    let draft_dirs: Vec<PathBuf> = parsed
-        .iter()
-        .filter(|p| p.fm.draft && p.kind == PageKind::Section)
-        .filter_map(|p| p.rel.parent().map(Path::to_path_buf))
-        .collect();
     if !drafts {
-        parsed.retain(|p| !p.fm.draft && !draft_dirs.iter().any(|d| p.rel.starts_with(d)));
+        drop_drafts(&mut parsed, diagnostics);
     }
     if !parsed.iter().any(|p| p.rel == Path::new(SECTION_FILE)) {
         parsed.push(Parsed {
@@ -183,6 +178,29 @@ pub fn place(
     }
     parsed.sort_by(|a, b| a.rel.cmp(&b.rel));
     assemble(parsed, content_assets, config, diagnostics)
+}
+
+/// Drops the drafts, and the pages of draft sections. The home page is never dropped: a draft
+/// home page would take the whole site with it, so it is an error instead.
+fn drop_drafts(parsed: &mut Vec<Parsed>, diagnostics: &mut Vec<Diagnostic>) {
+    let is_home = |p: &Parsed| p.rel == Path::new(SECTION_FILE);
+    if let Some(home) = parsed.iter().find(|p| is_home(p) && p.fm.draft) {
+        let span = frontmatter::key_span(&home.source, "draft").unwrap_or(0..0);
+        diagnostics.push(
+            Diagnostic::error("draft-home-page", "the home page cannot be a draft")
+                .at(&home.source, span)
+                .label("a draft home page would leave the site empty")
+                .help("remove `draft: true` here and mark the pages or sections that are not ready instead, or build with `--drafts`"),
+        );
+    }
+    let draft_dirs: Vec<PathBuf> = parsed
+        .iter()
+        .filter(|p| p.fm.draft && p.kind == PageKind::Section && !is_home(p))
+        .filter_map(|p| p.rel.parent().map(Path::to_path_buf))
+        .collect();
+    parsed.retain(|p| {
+        is_home(p) || (!p.fm.draft && !draft_dirs.iter().any(|d| p.rel.starts_with(d)))
+    });
 }
 
 /// Parses one Markdown file: front matter and body.

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Site, stderr};
+use common::{Site, page, stderr};
 
 const HOME: &str = "---\ntitle: Home\n---\n";
 
@@ -50,4 +50,33 @@ fn a_static_folder_linked_inside_the_site_is_copied() {
     let output = site.weft(&["build"]);
     assert!(output.status.success(), "{}", stderr(&output, site.root()));
     assert_eq!(site.out("logo.svg"), "<svg/>");
+}
+
+#[test]
+fn a_draft_home_page_stops_the_build() {
+    let site = Site::new(&[
+        (
+            "content/_index.md",
+            "---\ntitle: Home\ndraft: true\n---\nWelcome.\n",
+        ),
+        ("content/a.md", &page("A", "Text.")),
+    ]);
+    let text = failed_build(&site, &["build"]);
+    assert!(!site.public().exists(), "nothing is written");
+    insta::assert_snapshot!("draft_home_page", text);
+}
+
+#[test]
+fn a_draft_home_page_builds_with_drafts() {
+    let site = Site::new(&[
+        (
+            "content/_index.md",
+            "---\ntitle: Home\ndraft: true\n---\nWelcome.\n",
+        ),
+        ("content/a.md", &page("A", "Text.")),
+    ]);
+    let output = site.weft(&["build", "--drafts"]);
+    assert!(output.status.success(), "{}", stderr(&output, site.root()));
+    assert!(site.out("index.html").contains("Welcome."));
+    assert!(site.out("a/index.html").contains("Text."));
 }
