@@ -1,116 +1,25 @@
-//! Publishing: a site built for a sub-path and served from one has no broken links (crawled by
-//! LinkChecker, a real link checker), and the scaffolds of `weft new` build at once.
+//! Publishing: a site built for a sub-path and served from one has no broken links, and the
+//! scaffolds of `weft new` build at once.
 //!
-//! LinkChecker must be installed (`pip install linkchecker==10.6.0`); without it these tests
-//! fail, since CI installs it.
+//! The site is served by a static file server in the test (`publish/server.rs`) and crawled
+//! by a link checker written for these tests (`publish/crawl.rs`): every link on every page,
+//! also outside the start folder, must answer 200 and every `#fragment` must name an element.
+//! Neither Python nor LinkChecker is needed. CI also crawls the flagship site and the browser
+//! fixture with LinkChecker, a link checker not written by us (`tests/publish/linkcheck.sh`,
+//! run by `.ci/run`).
 
 mod common;
+#[path = "publish/crawl.rs"]
+mod crawl;
+#[path = "publish/server.rs"]
+mod server;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use common::{Site, page, snapshot_tree, stderr, weft_in};
-
-/// Python's static file server on 127.0.0.1 at a port it chose, stopped on drop.
-struct StaticServer {
-    child: Child,
-    port: u16,
-}
-
-impl StaticServer {
-    /// Serves `dir`; a site built into `dir/docs` is then at `http://127.0.0.1:PORT/docs/`.
-    fn start(dir: &Path) -> StaticServer {
-        let mut child = Command::new("python3")
-            .args([
-                "-u",
-                "-m",
-                "http.server",
-                "0",
-                "--bind",
-                "127.0.0.1",
-                "--directory",
-            ])
-            .arg(dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 runs (it serves the built site)");
-        let stdout = child.stdout.take().expect("stdout");
-        // "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
-        let line = BufReader::new(stdout)
-            .lines()
-            .next()
-            .and_then(Result::ok)
-            .unwrap_or_default();
-        let port = line
-            .split("port ")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("http.server said {line:?}"));
-        StaticServer { child, port }
-    }
-
-    fn base_url(&self) -> String {
-        format!("http://127.0.0.1:{}/docs/", self.port)
-    }
-}
-
-impl Drop for StaticServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Crawls `url` with LinkChecker, every link (also outside the start folder) checked, and
-/// returns the number of URLs it checked; panics with its report when a link is broken.
-fn crawl(url: &str) -> usize {
-    let started = Instant::now();
-    let output = Command::new("linkchecker")
-        .args([
-            "--no-status",
-            "--check-extern",
-            "--threads",
-            "8",
-            "--timeout",
-            "20",
-            url,
-        ])
-        .output();
-    let output = match output {
-        Ok(output) => output,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => panic!(
-            "LinkChecker is not installed: `pip install linkchecker==10.6.0` (these tests need a real link checker)"
-        ),
-        Err(err) => panic!("cannot run linkchecker: {err}"),
-    };
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "broken links under {url}:\n{report}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    // "That's it. 61 links in 61 URLs checked. 0 warnings found. 0 errors found."
-    let checked = report
-        .lines()
-        .find_map(|l| {
-            l.split(" links in ")
-                .nth(1)?
-                .split(' ')
-                .next()?
-                .parse()
-                .ok()
-        })
-        .unwrap_or_else(|| panic!("no summary in LinkChecker's report:\n{report}"));
-    eprintln!(
-        "linkchecker: {checked} URLs under {url} in {:?}",
-        started.elapsed()
-    );
-    checked
-}
+use crawl::{Broken, Crawl, crawl};
+use server::StaticServer;
 
 /// A site with every kind of link and output: sections, a bundle with an asset, a static
 /// file, an alias, taxonomies, relations, wiki links and anchors.
@@ -147,8 +56,13 @@ fn linked_site() -> Site {
     ])
 }
 
-/// Builds `root` into `<served>/docs` for the server's sub-path and crawls it.
-fn build_and_crawl(root: &Path, min_urls: usize) {
+/// Where a crawl starts besides the home page: what a host or a search engine reaches without
+/// a link (`robots.txt` leads to the sitemap).
+const ENTRY_POINTS: [&str; 2] = ["robots.txt", "404.html"];
+
+/// Builds `root` into `<served>/docs` for the server's sub-path and crawls it from the home
+/// page and `entry_points`.
+fn build_and_crawl(root: &Path, entry_points: &[&str]) -> Crawl {
     let served = tempfile::tempdir().expect("temp dir");
     let server = StaticServer::start(served.path());
     let out: PathBuf = served.path().join("docs");
@@ -169,50 +83,180 @@ fn build_and_crawl(root: &Path, min_urls: usize) {
         page.contains("href=\"/docs/"),
         "links do not carry the sub-path"
     );
-    let checked = crawl(&base_url);
-    assert!(
-        checked >= min_urls,
-        "LinkChecker checked only {checked} URLs; did it crawl the site?"
+    // A page that does not exist is a 404, so the crawl would see a broken link.
+    assert_eq!(http_status(&format!("{base_url}no-such-page/")), 404);
+    let started = Instant::now();
+    let crawl = crawl(&base_url, entry_points);
+    eprintln!(
+        "crawled {base_url}: {} URLs, {} links, {} external (not fetched), {} broken, in {:?}",
+        crawl.checked,
+        crawl.links,
+        crawl.external.len(),
+        crawl.broken.len(),
+        started.elapsed()
     );
-    // A page that does not exist is a 404, so the crawl would have seen broken links.
-    let missing = http_status(&format!("{base_url}no-such-page/"));
-    assert_eq!(missing, 404);
+    crawl
 }
 
-/// The HTTP status of a GET, with std only.
+/// Crawls `root` served from a sub-path: no broken links, and at least `min_urls` URLs checked.
+fn assert_no_broken_links(root: &Path, entry_points: &[&str], min_urls: usize) {
+    let crawl = build_and_crawl(root, entry_points);
+    assert!(
+        crawl.broken.is_empty(),
+        "{} broken links:\n{}",
+        crawl.broken.len(),
+        crawl.report()
+    );
+    assert!(
+        crawl.checked >= min_urls,
+        "only {} URLs checked; did the crawl follow the links?",
+        crawl.checked
+    );
+}
+
+/// The HTTP status of a GET, redirects not followed.
 fn http_status(url: &str) -> u16 {
-    use std::io::{Read, Write};
-    let rest = url.strip_prefix("http://").expect("http URL");
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let mut stream = std::net::TcpStream::connect(host).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.0\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("request");
-    let mut answer = String::new();
-    let _ = stream.read_to_string(&mut answer);
-    answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let response = agent
+        .get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    response.status().as_u16()
 }
 
 #[test]
 fn a_site_served_from_a_sub_path_has_no_broken_links() {
     let site = linked_site();
-    // Pages, sections, taxonomy pages, the map, the alias, assets, feeds and the search index.
-    build_and_crawl(site.root(), 20);
+    // Pages, sections, taxonomy pages, the map, the alias, assets, the feed and the sitemap.
+    let entry_points = [ENTRY_POINTS.as_slice(), &["old/ran/"]].concat();
+    assert_no_broken_links(site.root(), &entry_points, 20);
 }
 
 #[test]
 fn the_flagship_site_served_from_a_sub_path_has_no_broken_links() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    build_and_crawl(repo, 50);
+    assert_no_broken_links(repo, &ENTRY_POINTS, 50);
+}
+
+/// A static page with every kind of broken link next to good ones; weft copies it as is.
+const BROKEN_PAGE: &str = r##"<!DOCTYPE html>
+<html lang="en">
+<head>
+<title>Broken</title>
+<link rel="stylesheet" href="missing.css">
+</head>
+<body>
+<h1 id="heading">Links, good and broken</h1>
+<p><a href="./">Home</a>, <a href="#heading">up</a>, <a href="#nowhere">nowhere</a>.</p>
+<p><a href="eu/#information-exchange">A heading</a>, <a href="eu/#no-such-heading">no heading</a>,
+<a href="eu">a folder without its slash</a>.</p>
+<p><a href="no-such-page/">A page that is not there</a>, <a href="/elsewhere/">outside the site</a>,
+<a href="again.html">again</a>.</p>
+<img src="missing.png" alt=""> <img srcset="logo.svg 1x, missing-2x.png 2x" src="logo.svg" alt="">
+<p><a href="https://example.com/">Another host</a>, <a href="mailto:someone@example.org">mail</a>.</p>
+</body>
+</html>
+"##;
+
+#[test]
+fn the_crawler_reports_every_broken_link_with_the_page_it_is_on() {
+    let site = linked_site();
+    site.write(
+        "content/_index.md",
+        "---\ntitle: Home\n---\n\nStart at the [EU](eu/_index.md) or [a static page](/broken.html).\n",
+    );
+    site.write("static/broken.html", BROKEN_PAGE);
+    site.write(
+        "static/again.html",
+        "<!DOCTYPE html>\n<title>Again</title>\n<a href=\"no-such-page/\">The same broken link</a>\n",
+    );
+    let crawl = build_and_crawl(site.root(), &ENTRY_POINTS);
+    let broken = |page: &str, link: &str, problem: &str| Broken {
+        page: crawl.start.join(page).expect("URL").to_string(),
+        link: link.into(),
+        problem: problem.into(),
+    };
+    let expected = vec![
+        broken("again.html", "no-such-page/", "HTTP 404"),
+        broken("broken.html", "#nowhere", "no id=\"nowhere\" on the page"),
+        broken("broken.html", "/elsewhere/", "HTTP 404"),
+        broken(
+            "broken.html",
+            "eu/#no-such-heading",
+            "no id=\"no-such-heading\" on the page",
+        ),
+        broken("broken.html", "missing-2x.png", "HTTP 404"),
+        broken("broken.html", "missing.css", "HTTP 404"),
+        broken("broken.html", "missing.png", "HTTP 404"),
+        broken("broken.html", "no-such-page/", "HTTP 404"),
+    ];
+    assert_eq!(crawl.broken, expected, "\n{}", crawl.report());
+    assert!(
+        crawl.external.contains("https://example.com/"),
+        "{:?}",
+        crawl.external
+    );
+}
+
+#[test]
+fn the_static_server_answers_like_a_static_host() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in [
+        ("docs/index.html", "<!DOCTYPE html><title>Home</title>"),
+        ("docs/eu/index.html", "<!DOCTYPE html><title>EU</title>"),
+        ("docs/empty/.keep", ""),
+        ("docs/weft.css", "body {}"),
+        (
+            "docs/logo.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
+        ("docs/a file.txt", "spaced"),
+    ] {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, text).expect("write");
+    }
+    let server = StaticServer::start(dir.path());
+    let base = server.base_url();
+    let get = |path: &str| -> (u16, String, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
+        let mut response = agent.get(format!("{base}{path}")).call().expect("answer");
+        let header = |name: &str| {
+            let value = response.headers().get(name);
+            value
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (kind, location) = (header("content-type"), header("location"));
+        let body = response.body_mut().read_to_string().expect("body");
+        let detail = if location.is_empty() { body } else { location };
+        (response.status().as_u16(), kind, detail)
+    };
+    let html = "text/html; charset=utf-8".to_string();
+    let home = "<!DOCTYPE html><title>Home</title>".to_string();
+    assert_eq!(get(""), (200, html.clone(), home));
+    assert_eq!(get("eu/").0, 200);
+    assert_eq!(
+        get("eu").2,
+        "/docs/eu/",
+        "a folder is redirected to its slash"
+    );
+    assert_eq!(get("eu").0, 301);
+    assert_eq!(get("empty/").0, 404, "a folder without index.html");
+    assert_eq!(get("missing.html").0, 404);
+    assert_eq!(get("weft.css").1, "text/css; charset=utf-8");
+    assert_eq!(get("logo.svg").1, "image/svg+xml; charset=utf-8");
+    assert_eq!(get("a%20file.txt").2, "spaced");
+    assert_eq!(http_status(&format!("{}/", server.origin())), 404);
 }
 
 #[test]
