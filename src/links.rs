@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, suggest};
 use crate::frontmatter::Spanned;
-use crate::markdown::{LinkKind, LinkRef};
+use crate::markdown::{Heading, LinkKind, LinkRef};
 use crate::site::{Page, PageId, Site, slugify};
 use crate::source::display_path;
 
@@ -264,16 +264,7 @@ impl<'a> Resolver<'a> {
             label: suggestion.map_or("no heading has this id".into(), |s| {
                 format!("did you mean `#{s}`?")
             }),
-            help: Some(format!(
-                "headings on that page: {}",
-                page.body
-                    .headings
-                    .iter()
-                    .take(8)
-                    .map(|h| format!("#{}", h.id))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+            help: Some(headings_help(&page.body.headings, anchor)),
         })
     }
 
@@ -365,6 +356,23 @@ impl<'a> Resolver<'a> {
             self.find_name(name)
         }
     }
+}
+
+/// The help of a broken anchor `#anchor`: the ids of the page's first headings, if it has any.
+fn headings_help(headings: &[Heading], anchor: &str) -> String {
+    const SHOWN: usize = 8;
+    if headings.is_empty() {
+        return format!("that page has no headings; link to the page without `#{anchor}`");
+    }
+    let mut ids: Vec<String> = headings
+        .iter()
+        .take(SHOWN)
+        .map(|h| format!("#{}", h.id))
+        .collect();
+    if headings.len() > SHOWN {
+        ids.push("…".into());
+    }
+    format!("headings on that page: {}", ids.join(", "))
 }
 
 fn decode(dest: &str) -> String {

@@ -80,3 +80,14 @@ fn a_draft_home_page_builds_with_drafts() {
     assert!(site.out("index.html").contains("Welcome."));
     assert!(site.out("a/index.html").contains("Text."));
 }
+
+#[test]
+fn a_broken_anchor_on_a_page_without_headings_says_so() {
+    let site = Site::new(&[
+        ("content/_index.md", HOME),
+        ("content/plain.md", &page("Plain", "No headings here.")),
+        ("content/a.md", &page("A", "See [the plan](plain.md#plan).")),
+    ]);
+    let text = failed_build(&site, &["build"]);
+    insta::assert_snapshot!("anchor_on_page_without_headings", text);
+}
