@@ -102,6 +102,15 @@ struct Miss {
     code: &'static str,
 }
 
+/// Where a reference is written, for help that says how to write it there.
+#[derive(Clone, Copy)]
+enum Written<'a> {
+    /// A link in the body.
+    Link,
+    /// A target of the relation with this key, in front matter.
+    Relation(&'a str),
+}
+
 impl<'a> Resolver<'a> {
     /// Indexes `site`; `files` are the URL paths of static files and content assets.
     pub fn new(site: &'a Site, files: HashSet<String>) -> Self {
@@ -172,7 +181,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn find_name(&self, name: &str) -> Result<PageId, Miss> {
+    fn find_name(&self, name: &str, written: Written) -> Result<PageId, Miss> {
         let key = name.trim().trim_matches('/').to_lowercase();
         for index in [&self.by_name, &self.by_title] {
             match index.get(&key).map(Vec::as_slice) {
@@ -187,14 +196,16 @@ impl<'a> Resolver<'a> {
                             )
                         })
                         .collect();
+                    let first = candidates[0].trim_matches('`');
+                    let example = match written {
+                        Written::Link => format!("[[{first}]]"),
+                        Written::Relation(key) => format!("`{key}: {first}.md`"),
+                    };
                     return Err(Miss {
                         code: "ambiguous-link",
                         message: format!("`{name}` could mean {} pages", many.len()),
                         label: format!("matches {}", candidates.join(", ")),
-                        help: Some(format!(
-                            "write the path to choose one, e.g. [[{}]]",
-                            candidates[0].trim_matches('`')
-                        )),
+                        help: Some(format!("write the path to choose one, e.g. {example}")),
                     });
                 }
                 _ => {}
@@ -205,27 +216,47 @@ impl<'a> Resolver<'a> {
             .keys()
             .chain(self.by_title.keys())
             .map(String::as_str);
+        let help = match written {
+            Written::Link => {
+                "a wiki link names a page by its file name, slug, title or alias".into()
+            }
+            Written::Relation(key) => format!(
+                "`{key}` names a page by its file name, slug, title or alias, or by its path in content/, e.g. `{key}: section/page.md`"
+            ),
+        };
         Err(Miss {
             code: "broken-link",
             message: format!("no page named `{name}`"),
             label: suggest(&key, names).map_or("no page has this name".into(), |s| {
                 format!("did you mean `{s}`?")
             }),
-            help: Some("a wiki link names a page by its file name, slug, title or alias".into()),
+            help: Some(help),
         })
     }
 
-    fn find_path(&self, from_dir: &Path, written: &str, path: &str) -> Result<PageId, Miss> {
+    fn find_path(
+        &self,
+        from_dir: &Path,
+        dest: &str,
+        path: &str,
+        written: Written,
+    ) -> Result<PageId, Miss> {
         let (base, rest) = match path.strip_prefix("@/") {
             Some(rest) => (Path::new(""), rest),
             None => (from_dir, path),
         };
         let Some(normal) = normalize(base, rest) else {
+            let help = match written {
+                Written::Link => "link to pages inside content/, e.g. `@/section/page.md`".into(),
+                Written::Relation(key) => format!(
+                    "name a page inside content/ by its path there, e.g. `{key}: section/page.md`"
+                ),
+            };
             return Err(Miss {
                 code: "broken-link",
-                message: format!("link `{written}` leads outside the content folder"),
+                message: format!("link `{dest}` leads outside the content folder"),
                 label: "outside content/".into(),
-                help: Some("link to pages inside content/, e.g. `@/section/page.md`".into()),
+                help: Some(help),
             });
         };
         let key = display_path(&normal);
@@ -239,15 +270,23 @@ impl<'a> Resolver<'a> {
                 relative_path(from_dir, Path::new(s))
             }
         });
+        let help = match written {
+            Written::Link => {
+                format!(
+                    "links to `.md` files are resolved against content/ (`{key}` does not exist)"
+                )
+            }
+            Written::Relation(relation) => format!(
+                "a `{relation}` target ending in `.md` is a path in content/ (`{key}` does not exist)"
+            ),
+        };
         Err(Miss {
             code: "broken-link",
             message: format!("no page `{}` to link to", path),
             label: suggestion.map_or("no such page in content/".into(), |s| {
                 format!("did you mean `{s}`?")
             }),
-            help: Some(format!(
-                "links to `.md` files are resolved against content/ (`{key}` does not exist)"
-            )),
+            help: Some(help),
         })
     }
 
@@ -329,9 +368,11 @@ impl<'a> Resolver<'a> {
         let path = path.split('?').next().unwrap_or("");
         let id = match link.kind {
             LinkKind::Wiki { .. } if path.is_empty() => from,
-            LinkKind::Wiki { .. } => self.find_name(path)?,
+            LinkKind::Wiki { .. } => self.find_name(path, Written::Link)?,
             _ if path.is_empty() => from,
-            _ if path.ends_with(".md") => self.find_path(from_dir, &link.dest, path)?,
+            _ if path.ends_with(".md") => {
+                self.find_path(from_dir, &link.dest, path, Written::Link)?
+            }
             _ => return self.find_file(from_dir, &link.dest, path).map(Some),
         };
         if let Some(anchor) = anchor {
@@ -343,17 +384,20 @@ impl<'a> Resolver<'a> {
         }))
     }
 
-    /// Resolves a relation target written in front matter: a content path or a page name.
-    fn resolve_relation(&self, target: &Spanned) -> Result<PageId, Miss> {
+    /// Resolves a target of relation `key` written in front matter: a content path or a page
+    /// name.
+    fn resolve_relation(&self, key: &str, target: &Spanned) -> Result<PageId, Miss> {
         let value = target.value.trim();
         let name = value
             .strip_prefix("[[")
             .and_then(|v| v.strip_suffix("]]"))
             .unwrap_or(value);
+        let written = Written::Relation(key);
         if name.ends_with(".md") {
-            self.find_path(Path::new(""), name, name.strip_prefix("@/").unwrap_or(name))
+            let path = name.strip_prefix("@/").unwrap_or(name);
+            self.find_path(Path::new(""), name, path, written)
         } else {
-            self.find_name(name)
+            self.find_name(name, written)
         }
     }
 }
@@ -497,7 +541,7 @@ fn resolve_page(resolver: &Resolver, site: &Site, id: PageId) -> PageLinks {
     }
     for (key, values) in &page.fm.relations {
         for value in values {
-            match resolver.resolve_relation(value) {
+            match resolver.resolve_relation(key, value) {
                 Ok(to) if to == id => resolved.diagnostics.push(
                     Diagnostic::error(
                         "self-relation",

@@ -91,3 +91,17 @@ fn a_broken_anchor_on_a_page_without_headings_says_so() {
     let text = failed_build(&site, &["build"]);
     insta::assert_snapshot!("anchor_on_page_without_headings", text);
 }
+
+#[test]
+fn a_broken_relation_gets_help_about_relations() {
+    let site = Site::new(&[
+        ("content/_index.md", HOME),
+        ("content/eu/_index.md", &page("European Union", "Text.")),
+        (
+            "content/a.md",
+            "---\ntitle: A\npart_of: european-unon\nrelated: eu/index.md\n---\nText.\n",
+        ),
+    ]);
+    let text = failed_build(&site, &["build"]);
+    insta::assert_snapshot!("broken_relation", text);
+}
