@@ -12,8 +12,8 @@ use std::path::Path;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use rayon::prelude::*;
-use weft::commands::build::{BuildOptions, Pages, build_site};
-use weft::render::{Renderer, Urls};
+use weft::pipeline::{self, BuildOptions, Pages};
+use weft::render::{Data, Renderer, Urls};
 use weft::{config, discover, links, render, site, taxonomy};
 
 const PAGES: usize = 1000;
@@ -117,21 +117,14 @@ fn stages(c: &mut Criterion) {
     let page_terms = taxonomy::page_terms(&taxonomies, site.pages.len());
     let urls = Urls::new(&config.base_url);
     let theme = render::load_theme(root, &config).expect("theme");
-    let renderer = Renderer::new(
-        &config,
-        &site,
-        &graph,
-        &taxonomies,
-        &page_terms,
-        &urls,
-        &theme,
-    );
+    let data = Data::new(&site, &graph, &taxonomies, &page_terms);
+    let renderer = Renderer::new(&config, data, &urls, &theme);
     c.bench_function("render (default theme, 1,000 pages)", |b| {
         b.iter(|| {
             site.ids()
                 .collect::<Vec<_>>()
                 .into_par_iter()
-                .map(|id| renderer.render_page(id).map_or(0, |html| html.len()))
+                .map(|id| renderer.render_page(id, None).map_or(0, |html| html.len()))
                 .sum::<usize>()
         })
     });
@@ -143,7 +136,11 @@ fn stages(c: &mut Criterion) {
         drafts: false,
     };
     c.bench_function("whole build in memory (weft check)", |b| {
-        b.iter(|| build_site(black_box(&options), Pages::Discard).0.is_some())
+        b.iter(|| {
+            pipeline::build(black_box(&options), Pages::Discard)
+                .0
+                .is_some()
+        })
     });
 }
 

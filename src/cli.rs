@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands::{build, new, serve};
+use crate::pipeline;
 
 /// weft: a static site generator for cross-linked documentation and knowledge bases.
 #[derive(Debug, Parser)]
@@ -106,7 +107,7 @@ pub fn run() -> u8 {
     };
     match cli.command {
         Command::Build(args) => {
-            let options = build::BuildOptions {
+            let options = pipeline::BuildOptions {
                 root: cli.root,
                 base_url: args.base_url,
                 drafts: args.drafts,
@@ -114,7 +115,7 @@ pub fn run() -> u8 {
             build::run(&options, args.output.as_deref(), cli.quiet, cli.verbose)
         }
         Command::Check(args) => {
-            let options = build::BuildOptions {
+            let options = pipeline::BuildOptions {
                 root: cli.root,
                 base_url: None,
                 drafts: args.drafts,
@@ -124,12 +125,12 @@ pub fn run() -> u8 {
                     timeout: std::time::Duration::from_secs(args.timeout),
                     ..Default::default()
                 };
-                return crate::external::run(&options, &settings, cli.quiet);
+                return build::check_external(&options, &settings, cli.quiet);
             }
             build::check(&options, cli.quiet, cli.verbose)
         }
         Command::Serve(args) => serve::run(serve::ServeOptions {
-            build: build::BuildOptions {
+            build: pipeline::BuildOptions {
                 root: cli.root,
                 base_url: None,
                 drafts: args.drafts,

@@ -13,12 +13,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use ureq::ResponseExt;
 
-use crate::commands::build::{self, BuildOptions};
-use crate::config;
 use crate::diag::Diagnostic;
-use crate::discover;
 use crate::markdown::is_external;
-use crate::site::{self, Site};
+use crate::site::Site;
 use crate::source::Source;
 
 /// The cache file, relative to the site's root.
@@ -65,16 +62,23 @@ struct Use {
     span: Range<usize>,
 }
 
-/// `weft check --external`: every validation of `weft check`, then the external links.
-/// Writes nothing but the cache. Returns the exit code.
-pub fn run(options: &BuildOptions, settings: &Settings, quiet: bool) -> u8 {
-    let (built, mut diagnostics) = build::build_site(options, build::Pages::Discard);
-    let Some(site) = parse_site(options) else {
-        build::report(diagnostics, quiet);
-        return 1;
-    };
-    let links = collect(&site);
-    let cache_path = options.root.join(CACHE_FILE);
+/// What checking a site's external links found.
+pub struct Report {
+    /// The broken and unverified links, at their places.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many distinct external links the site has.
+    pub links: usize,
+    /// How many of them were known good from the cache, not asked.
+    pub cached: usize,
+    /// Why the cache could not be written, if it could not.
+    pub cache_error: Option<String>,
+}
+
+/// Checks every external link of `site`, whose folder is `root`, asking only those the
+/// cache does not know as good, and updates the cache.
+pub fn check_site(site: &Site, root: &Path, settings: &Settings) -> Report {
+    let links = collect(site);
+    let cache_path = root.join(CACHE_FILE);
     let mut cache = Cache::read(&cache_path);
     let now = unix_now();
     let (cached, to_check): (Vec<&String>, Vec<&String>) = links
@@ -86,40 +90,20 @@ pub fn run(options: &BuildOptions, settings: &Settings, quiet: bool) -> u8 {
             cache.remember(url, *status, now);
         }
     }
-    if let Err(err) = cache.write(&cache_path, now, settings.max_age) {
-        eprintln!("warning: cannot write {}: {err}", cache_path.display());
-    }
+    let cache_error = cache
+        .write(&cache_path, now, settings.max_age)
+        .err()
+        .map(|err| format!("cannot write {}: {err}", cache_path.display()));
+    let mut diagnostics = Vec::new();
     for (url, outcome) in to_check.iter().zip(&outcomes) {
         diagnostics.extend(links[*url].iter().filter_map(|u| diagnose(url, outcome, u)));
     }
-    let failed = built.is_none() || diagnostics.has_errors();
-    build::report(diagnostics, quiet);
-    if !quiet {
-        let site = built.map_or_else(String::new, |b| {
-            format!("{} pages and {} sections, ", b.pages, b.sections)
-        });
-        eprintln!(
-            "checked {site}{} external links ({} known good from {CACHE_FILE}){}",
-            links.len(),
-            cached.len(),
-            if failed { "" } else { ": no errors" }
-        );
+    Report {
+        diagnostics,
+        links: links.len(),
+        cached: cached.len(),
+        cache_error,
     }
-    u8::from(failed)
-}
-
-/// The site's pages, parsed again for their links (the build keeps only the output).
-fn parse_site(options: &BuildOptions) -> Option<Site> {
-    let config = config::load(&options.root).ok()?.config;
-    let mut ignored = Vec::new();
-    let found = discover::discover(&options.root, &mut ignored);
-    Some(site::build(
-        found.markdown,
-        found.content_assets,
-        &config,
-        options.drafts,
-        &mut ignored,
-    ))
 }
 
 /// Every http(s) link of the site, without its `#fragment`, with where it is written.

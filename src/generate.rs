@@ -1,70 +1,19 @@
 //! Generated files beside the pages: taxonomy pages, the 404 page, alias redirects,
 //! `graph.json` and the map, `sitemap.xml`, `robots.txt` and the Atom feed.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use pulldown_cmark_escape::escape_html;
-use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::commands::build::page_file;
+use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
 use crate::links::normalize;
-use crate::map;
-use crate::output::{Content, Files, Writer};
-use crate::render::Renderer;
+use crate::map::{self, Node, Outline};
+use crate::render::{Reads, Renderer, View, escaped as xml};
 use crate::site::{PageId, Site};
 use crate::source::display_path;
-
-/// Every generated file but the aliases, made in parallel, by output path, in the order of
-/// [`generated_files`]: its bytes, or [`Content::Streamed`] once written.
-pub type Made = Vec<(String, Result<Content, Diagnostic>)>;
-
-/// Makes every generated file but the aliases; see [`add_generated`]. With a `writer`, each
-/// file is written as soon as it is made, like the pages, unless a page has its path: that
-/// collision is [`add_generated`]'s to report, and nothing of the page is written over.
-pub fn make_all(renderer: &Renderer, writer: Option<&Writer>) -> Made {
-    let page_paths: HashSet<String> = match writer {
-        Some(_) => renderer
-            .site
-            .pages
-            .iter()
-            .map(|p| page_file(&p.url))
-            .collect(),
-        None => HashSet::new(),
-    };
-    generated_files(renderer)
-        .into_par_iter()
-        .map(|(path, what)| {
-            let made = make(renderer, what).map(|text| match writer {
-                Some(writer) if !page_paths.contains(&path) => {
-                    writer.put(&path, text.as_bytes());
-                    Content::Streamed
-                }
-                _ => Content::Bytes(text.into_bytes()),
-            });
-            (path, made)
-        })
-        .collect()
-}
-
-/// Adds the files [`make_all`] made, and the aliases, to `files` (which holds the pages);
-/// collisions with pages are diagnostics.
-pub fn add_generated(
-    renderer: &Renderer,
-    generated: Made,
-    files: &mut Files,
-    problems: &mut Vec<Diagnostic>,
-) {
-    for (path, result) in generated {
-        match result {
-            Ok(content) => insert_unique(renderer.site, files, path, content, problems),
-            Err(diagnostic) => problems.push(diagnostic),
-        }
-    }
-    add_aliases(renderer, files, problems);
-}
+use crate::taxonomy::Taxonomy;
 
 /// One file weft makes besides the pages and the alias redirects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,10 +36,15 @@ pub enum Generated {
     Atom,
 }
 
-/// The files [`add_generated`] makes before the aliases, with their output paths, in order.
-pub fn generated_files(renderer: &Renderer) -> Vec<(String, Generated)> {
+/// The output file of a URL path: `eu/ran/` → `eu/ran/index.html`.
+pub fn page_file(url: &str) -> String {
+    format!("{url}index.html")
+}
+
+/// The files weft makes besides the pages and the aliases, with their output paths, in order.
+pub fn generated_files(taxonomies: &[Taxonomy], config: &SiteConfig) -> Vec<(String, Generated)> {
     let mut generated = Vec::new();
-    for (t, taxonomy) in renderer.taxonomies.iter().enumerate() {
+    for (t, taxonomy) in taxonomies.iter().enumerate() {
         generated.push((page_file(&taxonomy.url), Generated::Taxonomy(t)));
         for (i, term) in taxonomy.terms.iter().enumerate() {
             generated.push((page_file(&term.url), Generated::Term(t, i)));
@@ -101,26 +55,31 @@ pub fn generated_files(renderer: &Renderer) -> Vec<(String, Generated)> {
     generated.push(("graph.json".into(), Generated::Graph));
     generated.push(("sitemap.xml".into(), Generated::Sitemap));
     generated.push(("robots.txt".into(), Generated::Robots));
-    if renderer.config.feeds {
+    if config.feeds {
         generated.push(("atom.xml".into(), Generated::Atom));
     }
     generated
 }
 
-/// Makes one generated file.
-pub fn make(renderer: &Renderer, what: Generated) -> Result<String, Diagnostic> {
+/// Makes one generated file; `reads`, if given, learns what of the site it read.
+pub fn make(
+    renderer: &Renderer,
+    what: Generated,
+    reads: Option<&Reads>,
+) -> Result<String, Diagnostic> {
+    let v = renderer.view(reads);
     match what {
-        Generated::Taxonomy(t) => renderer.render_taxonomy(t),
-        Generated::Term(t, i) => renderer.render_term(t, i),
-        Generated::NotFound => renderer.render("404.html", &renderer.context_at(""), None),
-        Generated::Map => render_map(renderer),
-        Generated::Graph => Ok(graph_json(renderer)),
-        Generated::Sitemap => Ok(sitemap(renderer)),
+        Generated::Taxonomy(t) => renderer.render_taxonomy(t, reads),
+        Generated::Term(t, i) => renderer.render_term(t, i, reads),
+        Generated::NotFound => renderer.render("404.html", &renderer.context_at(&v, "")),
+        Generated::Map => render_map(renderer, &v),
+        Generated::Graph => Ok(graph_json(renderer, &v)),
+        Generated::Sitemap => Ok(sitemap(renderer, &v)),
         Generated::Robots => Ok(format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}\n",
             renderer.urls.permalink("sitemap.xml")
         )),
-        Generated::Atom => Ok(atom(renderer)),
+        Generated::Atom => Ok(atom(renderer, &v)),
     }
 }
 
@@ -141,26 +100,36 @@ pub fn duplicate_output(site: &Site, path: &str) -> Diagnostic {
     }
 }
 
-fn insert_unique(
-    site: &Site,
-    files: &mut Files,
-    path: String,
-    content: Content,
-    problems: &mut Vec<Diagnostic>,
-) {
-    if files.contains_key(&path) {
-        problems.push(duplicate_output(site, &path));
-        return;
+/// Every page's place, and the edges, as the map and `graph.json` show them.
+fn outline<'a>(v: &View<'_, 'a>) -> Outline<'a> {
+    let (ids, home) = v.ids();
+    let nodes = ids
+        .map(|id| {
+            let id = PageId(id);
+            let link = v.link(id);
+            let (kind, parent) = v.place(id);
+            Node {
+                title: link.title,
+                url: link.url,
+                kind,
+                parent,
+            }
+        })
+        .collect();
+    Outline {
+        home,
+        sections: v.children(home).1,
+        nodes,
+        edges: v.edges(),
     }
-    files.insert(path, content);
 }
 
-fn render_map(renderer: &Renderer) -> Result<String, Diagnostic> {
-    let drawing = map::draw(renderer.site, renderer.graph, renderer.urls);
+fn render_map(renderer: &Renderer, v: &View) -> Result<String, Diagnostic> {
+    let drawing = map::draw(&outline(v), renderer.urls);
     let here = renderer.urls.path("map/");
-    let mut context = renderer.context_at(&here);
+    let mut context = renderer.context_at(v, &here);
     context.insert("map", &drawing);
-    renderer.render("map.html", &context, None)
+    renderer.render("map.html", &context)
 }
 
 #[derive(Serialize)]
@@ -183,24 +152,26 @@ struct Graph<'a> {
     edges: Vec<GraphEdge<'a>>,
 }
 
-fn graph_json(renderer: &Renderer) -> String {
-    let site = renderer.site;
+fn graph_json(renderer: &Renderer, v: &View) -> String {
+    let site = outline(v);
     // Every page's URL once: the edges name them by reference.
     let urls: Vec<String> = site
-        .ids()
-        .map(|id| renderer.urls.path(&site.page(id).url))
+        .nodes
+        .iter()
+        .map(|n| renderer.urls.path(n.url))
         .collect();
     let url = |id: PageId| urls[id.0 as usize].as_str();
     let nodes = site
-        .ids()
-        .map(|id| GraphNode {
-            url: url(id),
-            title: &site.page(id).title,
-            section: url(site.page(id).parent.unwrap_or(id)),
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(index, node)| GraphNode {
+            url: &urls[index],
+            title: node.title,
+            section: url(node.parent.unwrap_or(PageId(index as u32))),
         })
         .collect();
-    let edges = renderer
-        .graph
+    let edges = site
         .edges
         .iter()
         .map(|e| GraphEdge {
@@ -214,39 +185,34 @@ fn graph_json(renderer: &Renderer) -> String {
     json
 }
 
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let _ = escape_html(&mut out, text);
-    out
-}
-
-fn sitemap(renderer: &Renderer) -> String {
+fn sitemap(renderer: &Renderer, v: &View) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for id in renderer.site.ids() {
-        let page = renderer.site.page(id);
+    for id in v.ids().0 {
+        let page = v.summary(PageId(id));
         let _ = write!(
             out,
             "  <url><loc>{}</loc>",
-            xml(&renderer.urls.permalink(&page.url))
+            xml(&renderer.urls.permalink(page.url))
         );
-        if let Some(date) = page.fm.updated.as_ref().or(page.fm.date.as_ref()) {
+        if let Some(date) = page.updated.or(page.date) {
             let _ = write!(out, "<lastmod>{}</lastmod>", date.ymd());
         }
         out.push_str("</url>\n");
     }
-    for taxonomy in renderer.taxonomies {
+    for t in 0..v.taxonomies().len() {
+        let (taxonomy, terms) = v.taxonomy_index(t);
         let _ = writeln!(
             out,
             "  <url><loc>{}</loc></url>",
-            xml(&renderer.urls.permalink(&taxonomy.url))
+            xml(&renderer.urls.permalink(taxonomy.url))
         );
-        for term in &taxonomy.terms {
+        for (term, _) in terms {
             let _ = writeln!(
                 out,
                 "  <url><loc>{}</loc></url>",
-                xml(&renderer.urls.permalink(&term.url))
+                xml(&renderer.urls.permalink(term.url))
             );
         }
     }
@@ -257,29 +223,21 @@ fn sitemap(renderer: &Renderer) -> String {
 /// Entries in the Atom feed, newest first.
 const FEED_ENTRIES: usize = 50;
 
-fn atom(renderer: &Renderer) -> String {
-    let site = renderer.site;
-    let mut dated: Vec<_> = site
+fn atom(renderer: &Renderer, v: &View) -> String {
+    let mut dated: Vec<_> = v
         .ids()
-        .filter(|&id| site.page(id).fm.date.is_some())
+        .0
+        .map(|id| v.summary(PageId(id)))
+        .filter(|page| page.date.is_some())
         .collect();
-    dated.sort_by_cached_key(|&id| {
-        let page = site.page(id);
-        (
-            std::cmp::Reverse(page.fm.updated.clone().or(page.fm.date.clone())),
-            page.url.clone(),
-        )
+    dated.sort_by(|a, b| {
+        let (a_changed, b_changed) = (a.updated.or(a.date), b.updated.or(b.date));
+        b_changed.cmp(&a_changed).then_with(|| a.url.cmp(b.url))
     });
     dated.truncate(FEED_ENTRIES);
     let updated = dated
         .iter()
-        .filter_map(|&id| {
-            site.page(id)
-                .fm
-                .updated
-                .clone()
-                .or(site.page(id).fm.date.clone())
-        })
+        .filter_map(|page| page.updated.or(page.date))
         .max()
         .map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.rfc3339());
     let mut out = String::from(
@@ -306,51 +264,37 @@ fn atom(renderer: &Renderer) -> String {
         "  <author><name>{}</name></author>",
         xml(&renderer.config.title)
     );
-    for id in dated {
-        let page = site.page(id);
-        let permalink = renderer.urls.permalink(&page.url);
-        let date = page
-            .fm
-            .date
-            .as_ref()
-            .map(|d| d.rfc3339())
-            .unwrap_or_default();
-        let changed = page
-            .fm
-            .updated
-            .as_ref()
-            .map_or_else(|| date.clone(), |d| d.rfc3339());
+    for page in dated {
+        let permalink = renderer.urls.permalink(page.url);
+        let date = page.date.map(|d| d.rfc3339()).unwrap_or_default();
+        let changed = page.updated.map_or_else(|| date.clone(), |d| d.rfc3339());
         out.push_str("  <entry>\n");
-        let _ = writeln!(out, "    <title>{}</title>", xml(&page.title));
+        let _ = writeln!(out, "    <title>{}</title>", xml(page.title));
         let _ = writeln!(out, "    <link href=\"{}\"/>", xml(&permalink));
         let _ = writeln!(out, "    <id>{}</id>", xml(&permalink));
         let _ = writeln!(out, "    <published>{date}</published>");
         let _ = writeln!(out, "    <updated>{changed}</updated>");
-        let summary = page.fm.description.as_deref().unwrap_or(&page.body.summary);
-        let _ = writeln!(out, "    <summary>{}</summary>", xml(summary));
+        let _ = writeln!(out, "    <summary>{}</summary>", xml(page.description));
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");
     out
 }
 
-/// Writes a redirect page for each alias; an alias may not take a page's place or another alias's.
-fn add_aliases(renderer: &Renderer, files: &mut Files, problems: &mut Vec<Diagnostic>) {
-    for (file, html) in alias_pages(renderer, |path| files.contains_key(path), problems) {
-        files.insert(file, Content::Bytes(html.into_bytes()));
-    }
-}
+/// An alias redirect: the page it leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Alias(pub PageId);
 
-/// The redirect page of each alias, by output path; `exists` tells which paths are taken.
-pub fn alias_pages(
-    renderer: &Renderer,
+/// The redirect of each alias, by output path; `exists` tells which paths are taken.
+pub fn alias_files(
+    site: &Site,
     exists: impl Fn(&str) -> bool,
     problems: &mut Vec<Diagnostic>,
-) -> Vec<(String, String)> {
-    let mut pages = Vec::new();
+) -> Vec<(String, Alias)> {
+    let mut files = Vec::new();
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
-    for id in renderer.site.ids() {
-        let page = renderer.site.page(id);
+    for id in site.ids() {
+        let page = site.page(id);
         for alias in &page.fm.aliases {
             let path = normalize(
                 std::path::Path::new(""),
@@ -400,20 +344,28 @@ pub fn alias_pages(
                 continue;
             }
             taken.insert(file.clone(), page.source.display_path());
-            let mut context = renderer.base_context();
-            context.insert(
-                "target",
-                &serde_json::json!({
-                    "title": page.title,
-                    "url": renderer.urls.path(&page.url),
-                    "permalink": renderer.urls.permalink(&page.url),
-                }),
-            );
-            match renderer.render("alias.html", &context, Some(&page.source)) {
-                Ok(html) => pages.push((file, html)),
-                Err(diagnostic) => problems.push(diagnostic),
-            }
+            files.push((file, Alias(id)));
         }
     }
-    pages
+    files
+}
+
+/// Renders the redirect page of an alias.
+pub fn make_alias(
+    renderer: &Renderer,
+    Alias(id): Alias,
+    reads: Option<&Reads>,
+) -> Result<String, Diagnostic> {
+    let v = renderer.view(reads);
+    let target = v.link(id);
+    let mut context = renderer.base_context(&v);
+    context.insert(
+        "target",
+        &serde_json::json!({
+            "title": target.title,
+            "url": renderer.urls.path(target.url),
+            "permalink": renderer.urls.permalink(target.url),
+        }),
+    );
+    renderer.render("alias.html", &context)
 }

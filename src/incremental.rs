@@ -1,57 +1,42 @@
-//! Incremental builds for `weft serve`: a [`BuildCache`] keeps what the last build read,
-//! parsed and rendered, and after a change redoes only what the change can reach. Its result
-//! is [`build_site`]'s, file for file, but for the search index, which `weft build` makes.
+//! Incremental builds for `weft serve`: a [`BuildCache`] keeps the [`pipeline`]'s inputs,
+//! derived site and outputs between builds, and after a change decides which outputs of the
+//! plan to make again. Its result is [`pipeline::build`]'s, file for file, but for the search
+//! index, which `weft build` makes.
 //!
-//! - A changed Markdown file is read and parsed again; the others are not read (`sources.rs`).
+//! - A changed Markdown file is read and parsed again; the others are not read.
 //! - The tree, the links and the taxonomies are kept when the changed files leave alone all
-//!   they read (titles, order keys, slugs, aliases, headings, links, relations, terms), with
-//!   the new text swapped in; otherwise they are derived again (`derived.rs`).
-//! - A page or generated file is made again when the fingerprint of what its template reads
-//!   changed (`fingerprint.rs`): its own text, and the titles, URLs and summaries of the
-//!   pages it shows (`outputs.rs`). The map and `graph.json` can be left for later
-//!   ([`BuildCache::defer`]).
-//! - A template change re-renders every page without parsing; a config change starts over.
-//!
-//! [`build_site`]: crate::commands::build::build_site
+//!   that placing, linking and filing read; otherwise they are derived again.
+//! - Each output is recorded with the facts it read while it rendered ([`Fact`]); after a
+//!   change, an output is made again when one of those facts has a new fingerprint. What an
+//!   output reads is whatever its template's context reads, so a field added to a context is
+//!   tracked with no change here.
+//! - A template change makes every output again; a config change starts over.
+//! - The map and `graph.json` can be left for later ([`BuildCache::defer`]).
 
-mod derived;
-mod fingerprint;
-mod outputs;
-mod sources;
+mod facts;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
-use crate::commands::build::{BuildOptions, Timings};
-use crate::config::{self, SiteConfig};
+use rayon::prelude::*;
+
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::discover::AssetFile;
-use crate::output::Content;
-use crate::render::{self, Renderer, Theme, Urls};
-use crate::site::{PageId, PageKind, Site};
-use crate::source::display_path;
-use crate::theme::StaticFile;
+use crate::generate::Generated;
+use crate::output::{Content, SharedFiles};
+use crate::pipeline::{self, BuildOptions, Counts, Derived, Folder, Inputs, Output, Plan, Timings};
+use crate::render::{Fact, Reads, Renderer, Theme, Urls};
 use crate::watch::{Change, ChangeKind};
 
-use derived::Derived;
-use fingerprint::Facts;
-use outputs::{Outputs, merge_statics};
-use sources::{FOLDERS, Sources};
-
-/// The site's output files, each shared between the builds that made it alike, so that a
-/// build that re-renders ten pages of ten thousand copies no page.
-pub type SharedFiles = BTreeMap<String, Arc<Content>>;
+use facts::{Changes, Table};
 
 /// A site built from a [`BuildCache`].
 pub struct Built {
     /// Every output file by relative path.
     pub files: SharedFiles,
-    /// Pages (not sections) built.
-    pub pages: usize,
-    /// Sections built.
-    pub sections: usize,
-    /// Pages and generated files made anew; the others were the last build's.
+    /// How many pages and sections it has.
+    pub counts: Counts,
+    /// Outputs made anew; the others were the last build's.
     pub made: usize,
     /// Output files that hold the last build's version until [`BuildCache::finish`] makes
     /// theirs (see [`BuildCache::defer`]).
@@ -60,7 +45,7 @@ pub struct Built {
     pub timings: Timings,
 }
 
-/// What the last build read, parsed and made, kept between the builds of `weft serve`.
+/// What the last build read, derived and made, kept between the builds of `weft serve`.
 pub struct BuildCache {
     options: BuildOptions,
     defer: bool,
@@ -76,6 +61,11 @@ impl BuildCache {
             defer: false,
             state: None,
         }
+    }
+
+    /// The options it builds with.
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
     }
 
     /// Leaves the map and `graph.json`, slow to make on a large site and seldom looked at
@@ -100,7 +90,7 @@ impl BuildCache {
 
     /// Builds the site after `changes` (paths under the site's root, which should be canonical
     /// as the watcher's are), reusing what they cannot have changed. Returns what
-    /// [`build_site`](crate::commands::build::build_site) would, but for the search index.
+    /// [`pipeline::build`] would, but for the search index.
     pub fn update(&mut self, changes: &[Change]) -> (Option<Built>, Diagnostics) {
         let mut timings = Timings::start();
         let restart = changes.iter().any(|c| c.kind == ChangeKind::Config);
@@ -109,8 +99,8 @@ impl BuildCache {
                 state.apply(&self.options.root, changes);
                 state
             }
-            _ => match State::load(&self.options) {
-                Ok(state) => state,
+            _ => match Inputs::load(&self.options) {
+                Ok(inputs) => State::new(inputs),
                 Err(problems) => {
                     let mut diagnostics = Diagnostics::default();
                     diagnostics.extend(problems);
@@ -120,8 +110,8 @@ impl BuildCache {
         };
         timings.stage("read");
         let state = self.state.insert(state);
-        state.made.defer = self.defer;
-        let (built, problems) = state.build(&self.options, timings);
+        state.outputs.defer = self.defer;
+        let (built, problems) = state.build(self.options.drafts, timings);
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(problems);
         match built {
@@ -132,36 +122,48 @@ impl BuildCache {
 }
 
 struct State {
-    config: SiteConfig,
-    theme: Result<Theme, Vec<Diagnostic>>,
-    /// [`Theme::fingerprint`], or 0 without a theme.
-    templates: u64,
-    sources: Sources,
+    inputs: Inputs,
     /// The tree, links and taxonomies of the last build.
     derived: Option<Derived>,
-    /// What its pages show of each other; kept and derived alike.
-    facts: Option<Facts>,
+    /// Its plan.
+    plan: Option<Plan>,
     /// What the last build made.
-    made: Outputs,
+    outputs: Outputs,
+}
+
+/// An output as last made, with what it read.
+struct Made {
+    /// What it is, in the ids of the site it was made from.
+    output: Output,
+    /// The facts it read, sorted.
+    reads: Box<[Fact]>,
+    /// Left in place of a newer version that is still to be made (see
+    /// [`BuildCache::defer`]): made again by the next build if not by [`State::finish`].
+    stale: bool,
+    result: Result<Arc<Content>, Diagnostic>,
+}
+
+/// The outputs of the last build and the fingerprints of the facts they were made from.
+#[derive(Default)]
+struct Outputs {
+    made: HashMap<String, Made>,
+    /// The fingerprints of the site they read; `None` makes every output again.
+    table: Option<Table>,
+    /// Whether to leave the map and graph.json, when they have a version to show meanwhile,
+    /// to [`State::finish`].
+    defer: bool,
+    /// What the last build left to [`State::finish`], by output path.
+    pending: Vec<String>,
 }
 
 impl State {
-    /// Reads the config, the templates and every source file.
-    fn load(options: &BuildOptions) -> Result<State, Vec<Diagnostic>> {
-        let mut config = config::load(&options.root)?.config;
-        if let Some(base_url) = &options.base_url {
-            config.base_url = base_url.clone();
-        }
-        let theme = render::load_theme(&options.root, &config);
-        Ok(State {
-            templates: theme.as_ref().map_or(0, Theme::fingerprint),
-            sources: Sources::load(&options.root, &config),
-            config,
-            theme,
+    fn new(inputs: Inputs) -> State {
+        State {
+            inputs,
             derived: None,
-            facts: None,
-            made: Outputs::default(),
-        })
+            plan: None,
+            outputs: Outputs::default(),
+        }
     }
 
     /// Takes in `changes`, other than to the config: reads again what they name.
@@ -175,171 +177,207 @@ impl State {
             let first = parts.next().map(|c| c.as_os_str().to_string_lossy());
             match first.as_deref() {
                 Some("templates" | "themes") => templates = true,
-                Some(folder) if FOLDERS.contains(&folder) => {
-                    let index = usize::from(folder == FOLDERS[1]);
-                    self.sources
-                        .rescan(root, &self.config, index, parts.as_path());
+                Some(name) => {
+                    if let Some(folder) = Folder::named(name) {
+                        let config = &self.inputs.config;
+                        self.inputs
+                            .sources
+                            .rescan(root, config, folder, parts.as_path());
+                    }
                 }
-                _ => {}
+                None => {}
             }
         }
         if templates {
-            self.theme = render::load_theme(root, &self.config);
-            self.templates = self.theme.as_ref().map_or(0, Theme::fingerprint);
+            let before = self.inputs.theme.as_ref().map_or(0, Theme::fingerprint);
+            self.inputs.reload_theme(root);
+            if self.inputs.theme.as_ref().map_or(0, Theme::fingerprint) != before {
+                // Every output reads the templates.
+                self.outputs.made.clear();
+            }
             // The theme's own files may have come or gone: links may lead elsewhere.
             self.derived = None;
         }
     }
 
-    /// Runs the stages after discovery, reusing every page and file whose inputs are unchanged.
-    fn build(
-        &mut self,
-        options: &BuildOptions,
-        mut timings: Timings,
-    ) -> (Option<Built>, Vec<Diagnostic>) {
-        let mut problems = self.sources.problems();
-        if let Err(theme_problems) = &self.theme {
-            problems.extend(theme_problems.iter().cloned());
-        }
+    /// Runs the stages after reading, making again only the outputs whose facts changed.
+    fn build(&mut self, drafts: bool, mut timings: Timings) -> (Option<Built>, Vec<Diagnostic>) {
+        let mut problems = self.inputs.problems();
         let reparsed = match &mut self.derived {
-            Some(derived) if !self.sources.moved => derived.reparse(&self.sources),
+            Some(derived) if !self.inputs.sources.moved => derived.reparse(&self.inputs.sources),
             _ => None,
         };
         if reparsed.is_none() {
             self.derived = None;
-            self.facts = None;
         }
-        if self.derived.is_none() {
-            let (theme, statics) = (&self.theme, &self.sources.statics);
-            let known = |site: &Site| static_files(theme, statics, site).into_keys().collect();
-            let derived = Derived::new(
-                &self.sources,
-                &self.config,
-                options.drafts,
-                known,
-                &mut timings,
-            );
-            self.derived = Some(derived);
-        } else {
-            timings.stage("reparse");
-        }
-        self.sources.settle();
-        let mut files = SharedFiles::new();
-        let made = self.make(reparsed.as_deref(), &mut timings, &mut files, &mut problems);
-        let Some(derived) = &self.derived else {
-            return (None, problems);
+        let derived = match self.derived.take() {
+            Some(derived) => {
+                timings.stage("reparse");
+                derived
+            }
+            None => self.inputs.derive(drafts, &mut timings),
         };
+        let derived = self.derived.insert(derived);
+        self.inputs.sources.settle();
         problems.extend(derived.problems.iter().cloned());
-        let site = &derived.site;
-        let statics = static_files(&self.theme, &self.sources.statics, site);
-        merge_statics(&mut files, statics, &mut problems);
-        let sections = site
-            .pages
-            .iter()
-            .filter(|p| p.kind == PageKind::Section)
-            .count();
+        let plan = match (reparsed.is_some(), self.plan.take()) {
+            // The tree, links and terms are as they were: so are the outputs' paths.
+            (true, Some(plan)) => plan,
+            _ => self.inputs.plan(derived),
+        };
+        let plan = self.plan.insert(plan);
+        problems.extend(plan.problems.iter().cloned());
+        timings.stage("plan");
+        let mut files = SharedFiles::new();
+        let mut made = 0;
+        if let Ok(theme) = &self.inputs.theme {
+            let config = &self.inputs.config;
+            let urls = Urls::new(&config.base_url);
+            let renderer = Renderer::new(config, derived.data(), &urls, theme);
+            let changes = self.outputs.table.take().map(|old| {
+                let (table, changes) = match &reparsed {
+                    Some(ids) => old.refresh(renderer.data(), ids),
+                    None => old.rebuild(renderer.data()),
+                };
+                self.outputs.table = Some(table);
+                changes
+            });
+            if self.outputs.table.is_none() {
+                self.outputs.table = Some(Table::new(renderer.data()));
+            }
+            timings.stage("facts");
+            let failures;
+            (made, failures) = self
+                .outputs
+                .make(&renderer, plan, changes.as_ref(), &mut files);
+            problems.extend(pipeline::group_failures(&derived.site, failures));
+            timings.stage("render");
+        }
+        for (path, content) in &plan.copies {
+            files.insert(path.clone(), Arc::new(content.clone()));
+        }
         let built = Built {
             files,
-            pages: site.pages.len() - sections,
-            sections,
+            counts: Counts::of(&derived.site),
             made,
-            pending: self.made.pending.clone(),
+            pending: self.outputs.pending.clone(),
             timings,
         };
         (Some(built), problems)
     }
 
-    /// Renders the pages and generated files whose fingerprint changed, and adds every page
-    /// and generated file to `files`; `reparsed` are the pages whose text alone changed, when
-    /// the tree was kept. Returns how many were made.
-    fn make(
-        &mut self,
-        reparsed: Option<&[PageId]>,
-        timings: &mut Timings,
-        files: &mut SharedFiles,
-        problems: &mut Vec<Diagnostic>,
-    ) -> usize {
-        let (Some(derived), Ok(theme)) = (&self.derived, &self.theme) else {
-            return 0;
-        };
-        let site = &derived.site;
-        let urls = Urls::new(&self.config.base_url);
-        let renderer = Renderer::new(
-            &self.config,
-            site,
-            &derived.graph,
-            &derived.taxonomies,
-            &derived.page_terms,
-            &urls,
-            theme,
-        );
-        let texts = self.sources.texts();
-        let text = |id: PageId| {
-            let source = &site.page(id).source;
-            texts
-                .get(&Arc::as_ptr(source).addr())
-                .copied()
-                .unwrap_or_else(|| xxhash_rust::xxh3::xxh3_64(source.text.as_bytes()))
-        };
-        let facts = match (&mut self.facts, reparsed) {
-            (Some(facts), Some(ids)) => {
-                facts.refresh(&renderer, ids, text);
-                facts
-            }
-            (slot, _) => slot.insert(Facts::new(&renderer, self.templates, text)),
-        };
-        timings.stage("facts");
-        let mut made = self.made.render_pages(&renderer, facts, files, problems);
-        timings.stage("render");
-        made += self.made.generate(&renderer, facts, files, problems);
-        timings.stage("generate");
-        made
-    }
-
     /// See [`BuildCache::finish`].
     fn finish(&mut self, problems: &mut Vec<Diagnostic>) -> Vec<(String, Arc<Content>)> {
-        let (Some(derived), Ok(theme), Some(facts)) = (&self.derived, &self.theme, &self.facts)
+        let pending = std::mem::take(&mut self.outputs.pending);
+        let (Some(derived), Some(plan), Ok(theme)) =
+            (&self.derived, &self.plan, &self.inputs.theme)
         else {
-            self.made.pending.clear();
             return Vec::new();
         };
-        let urls = Urls::new(&self.config.base_url);
-        let renderer = Renderer::new(
-            &self.config,
-            &derived.site,
-            &derived.graph,
-            &derived.taxonomies,
-            &derived.page_terms,
-            &urls,
-            theme,
-        );
-        self.made.finish(&renderer, facts, problems)
+        let config = &self.inputs.config;
+        let urls = Urls::new(&config.base_url);
+        let renderer = Renderer::new(config, derived.data(), &urls, theme);
+        let todo: Vec<(String, Output)> = plan
+            .outputs
+            .iter()
+            .filter(|(path, _)| pending.contains(path))
+            .cloned()
+            .collect();
+        let made: Vec<Made> = todo
+            .par_iter()
+            .map(|(_, output)| make_one(&renderer, *output))
+            .collect();
+        let mut files = Vec::new();
+        let mut failures = Vec::new();
+        for ((path, output), made) in todo.into_iter().zip(made) {
+            match &made.result {
+                Ok(content) => files.push((path.clone(), Arc::clone(content))),
+                Err(diagnostic) => failures.push((pipeline::page_of(output), diagnostic.clone())),
+            }
+            self.outputs.made.insert(path, made);
+        }
+        problems.extend(pipeline::group_failures(&derived.site, failures));
+        files
     }
 }
 
-/// The files copied as they are, by output path: the theme's, `static/`, content assets.
-fn static_files(
-    theme: &Result<Theme, Vec<Diagnostic>>,
-    statics: &BTreeMap<PathBuf, AssetFile>,
-    site: &Site,
-) -> BTreeMap<String, Content> {
-    let mut files = BTreeMap::new();
-    if let Ok(theme) = theme {
-        for (url, file) in &theme.statics {
-            let content = match file {
-                StaticFile::Embedded(bytes) => Content::Static(bytes),
-                StaticFile::Disk(path) => Content::Copy(path.clone()),
-            };
-            files.insert(url.clone(), content);
+/// Makes one output, recording what it reads.
+fn make_one(renderer: &Renderer, output: Output) -> Made {
+    let reads = Reads::default();
+    let result = pipeline::make(renderer, output, Some(&reads)).map(|mut html| {
+        html.shrink_to_fit();
+        Arc::new(Content::Bytes(html.into_bytes()))
+    });
+    let mut reads = reads.into_inner();
+    reads.sort_unstable();
+    reads.dedup();
+    Made {
+        output,
+        reads: reads.into_boxed_slice(),
+        stale: false,
+        result,
+    }
+}
+
+impl Outputs {
+    /// Makes the outputs of `plan` that are new or read a fact in `changes` (all of them
+    /// without `changes`), keeps the others, and adds every output to `files`. Returns how
+    /// many were made, and the outputs that failed.
+    fn make(
+        &mut self,
+        renderer: &Renderer,
+        plan: &Plan,
+        changes: Option<&Changes>,
+        files: &mut SharedFiles,
+    ) -> (usize, Vec<(Option<crate::site::PageId>, Diagnostic)>) {
+        let mut old = std::mem::take(&mut self.made);
+        self.pending.clear();
+        let mut kept: Vec<Option<Made>> = Vec::with_capacity(plan.outputs.len());
+        for (path, output) in &plan.outputs {
+            let reusable = old.remove(path).and_then(|mut made| {
+                let changes = changes?;
+                let same = !made.stale
+                    && changes.output(made.output) == Some(*output)
+                    && !made.reads.iter().any(|&fact| changes.changed(fact));
+                if same {
+                    changes.remap(&mut made.reads);
+                    made.output = *output;
+                    return Some(made);
+                }
+                let slow = matches!(output, Output::Generated(Generated::Map | Generated::Graph));
+                if self.defer && slow && made.result.is_ok() {
+                    // The last version stands in until `finish` makes this one.
+                    self.pending.push(path.clone());
+                    made.stale = true;
+                    made.output = *output;
+                    return Some(made);
+                }
+                None
+            });
+            kept.push(reusable);
         }
+        let todo: Vec<usize> = (0..kept.len()).filter(|&i| kept[i].is_none()).collect();
+        let made: Vec<Made> = todo
+            .par_iter()
+            .map(|&i| make_one(renderer, plan.outputs[i].1))
+            .collect();
+        let count = made.len();
+        for (i, made) in todo.into_iter().zip(made) {
+            kept[i] = Some(made);
+        }
+        let mut failures = Vec::new();
+        for ((path, output), made) in plan.outputs.iter().zip(kept) {
+            let Some(made) = made else { continue };
+            match &made.result {
+                Ok(content) => {
+                    files.insert(path.clone(), Arc::clone(content));
+                }
+                Err(diagnostic) => failures.push((pipeline::page_of(*output), diagnostic.clone())),
+            }
+            self.made.insert(path.clone(), made);
+        }
+        (count, failures)
     }
-    for file in statics.values() {
-        files.insert(display_path(&file.rel), Content::Copy(file.abs.clone()));
-    }
-    for (url, asset) in &site.assets {
-        files.insert(url.clone(), Content::Copy(asset.abs.clone()));
-    }
-    files
 }
 
 #[cfg(test)]

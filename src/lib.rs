@@ -3,7 +3,9 @@
 //! The build is a pipeline; each module is one stage, in this order:
 //! [`config`] → [`discover`] → [`frontmatter`] + [`markdown`] → [`site`] → [`links`] →
 //! [`taxonomy`] → [`render`] (with [`templates`]) (+ [`generate`], [`map`]) → [`output`].
-//! [`source`] and [`diag`] are shared by all of them; [`commands`] runs them.
+//! [`pipeline`] runs them, for every command; [`incremental`] keeps them between the builds
+//! of `weft serve`. [`source`] and [`diag`] are shared by all of them; [`commands`] are the
+//! command line's, and nothing else imports them.
 
 pub mod cli;
 pub mod commands;
@@ -18,6 +20,7 @@ pub mod links;
 pub mod map;
 pub mod markdown;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod search;
 pub mod site;

@@ -4,12 +4,35 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use pulldown_cmark_escape::escape_html;
 use serde::Serialize;
 
-use crate::links::{EdgeKind, LinkGraph};
-use crate::render::Urls;
-use crate::site::{PageId, Site};
+use crate::links::{Edge, EdgeKind};
+use crate::render::{Urls, escaped};
+use crate::site::{PageId, PageKind};
+
+/// What the map shows of the site: every page's place and the edges between them.
+pub struct Outline<'a> {
+    /// The home page.
+    pub home: PageId,
+    /// The home page's sections, in navigation order.
+    pub sections: &'a [PageId],
+    /// Every page, by [`PageId`].
+    pub nodes: Vec<Node<'a>>,
+    /// The edges of the link graph.
+    pub edges: &'a [Edge],
+}
+
+/// One page on the map.
+pub struct Node<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Its URL path.
+    pub url: &'a str,
+    /// Page or section.
+    pub kind: PageKind,
+    /// Its section.
+    pub parent: Option<PageId>,
+}
 
 /// The drawn map, for the `map.html` template.
 #[derive(Debug, Serialize)]
@@ -48,11 +71,11 @@ const WIDTH: f64 = 1000.0;
 const MARGIN: f64 = 24.0;
 
 /// The top-level section a page belongs to (the home page and pages at the top are one group).
-fn group_of(site: &Site, id: PageId) -> PageId {
+fn group_of(site: &Outline, id: PageId) -> PageId {
     let mut current = id;
-    while let Some(parent) = site.page(current).parent {
+    while let Some(parent) = site.nodes[current.0 as usize].parent {
         if parent == site.home {
-            return if site.page(current).kind == crate::site::PageKind::Section {
+            return if site.nodes[current.0 as usize].kind == PageKind::Section {
                 current
             } else {
                 site.home
@@ -66,9 +89,9 @@ fn group_of(site: &Site, id: PageId) -> PageId {
 /// Places the pages with ForceAtlas2 (the `fa2` crate): links pull pages together, every page
 /// is tied to its section, and all repel, so sections form clusters. Deterministic: the
 /// start is a fixed circle per section and the layout runs single-threaded.
-fn layout(site: &Site, graph: &LinkGraph, group: &[usize], groups: usize) -> Vec<(f64, f64)> {
-    let n = site.pages.len();
-    let mut data = fa2::FA2Data::<f64>::with_capacity(n, graph.edges.len() + n);
+fn layout(site: &Outline, group: &[usize], groups: usize) -> Vec<(f64, f64)> {
+    let n = site.nodes.len();
+    let mut data = fa2::FA2Data::<f64>::with_capacity(n, site.edges.len() + n);
     let mut seen_in_group = vec![0usize; groups];
     let mut size_of_group = vec![0usize; groups];
     for &g in group {
@@ -85,12 +108,12 @@ fn layout(site: &Site, graph: &LinkGraph, group: &[usize], groups: usize) -> Vec
             r * centre.sin() + small * spread.sin(),
         );
     }
-    for edge in &graph.edges {
+    for edge in site.edges {
         data.add_edge(edge.from.0 as usize, edge.to.0 as usize);
     }
-    for id in site.ids() {
-        if let Some(parent) = site.page(id).parent {
-            data.add_edge_with_weight(id.0 as usize, parent.0 as usize, 3.0);
+    for (index, node) in site.nodes.iter().enumerate() {
+        if let Some(parent) = node.parent {
+            data.add_edge_with_weight(index, parent.0 as usize, 3.0);
         }
     }
     // Pairwise repulsion is exact but quadratic; above a few hundred pages Barnes-Hut keeps
@@ -120,25 +143,23 @@ fn layout(site: &Site, graph: &LinkGraph, group: &[usize], groups: usize) -> Vec
 }
 
 /// Lays out and draws the whole site.
-pub fn draw(site: &Site, graph: &LinkGraph, urls: &Urls) -> MapDrawing {
+pub fn draw(site: &Outline, urls: &Urls) -> MapDrawing {
     // Groups: the home page's group first, then the top-level sections in navigation order.
     let heads: Vec<PageId> = std::iter::once(site.home)
-        .chain(site.page(site.home).subsections.iter().copied())
+        .chain(site.sections.iter().copied())
         .collect();
     let group_index: BTreeMap<PageId, usize> =
         heads.iter().enumerate().map(|(i, &h)| (h, i)).collect();
-    let group: Vec<usize> = site
-        .ids()
-        .map(|id| group_index[&group_of(site, id)])
-        .collect();
-    let raw = layout(site, graph, &group, heads.len());
+    let ids = || (0..site.nodes.len() as u32).map(PageId);
+    let group: Vec<usize> = ids().map(|id| group_index[&group_of(site, id)]).collect();
+    let raw = layout(site, &group, heads.len());
 
     let (min_x, max_x, min_y, max_y) = raw.iter().fold(
         (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
         |(a, b, c, d), &(x, y)| (a.min(x), b.max(x), c.min(y), d.max(y)),
     );
     let span = (max_x - min_x).max(max_y - min_y).max(1.0);
-    let labels = site.pages.len() <= LABELS_UP_TO;
+    let labels = site.nodes.len() <= LABELS_UP_TO;
     let pad = if labels {
         8.0 * LABEL_CHARS as f64 / 2.0
     } else {
@@ -160,10 +181,10 @@ pub fn draw(site: &Site, graph: &LinkGraph, urls: &Urls) -> MapDrawing {
     let _ = write!(
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"site-map\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" role=\"group\" aria-labelledby=\"map-title\"><title id=\"map-title\">Map of {} pages and the links between them</title>",
-        site.pages.len()
+        site.nodes.len()
     );
     svg.push_str("<g class=\"edges\">");
-    for edge in &graph.edges {
+    for edge in site.edges {
         let (x1, y1) = position[edge.from.0 as usize];
         let (x2, y2) = position[edge.to.0 as usize];
         let class = match edge.kind {
@@ -178,7 +199,7 @@ pub fn draw(site: &Site, graph: &LinkGraph, urls: &Urls) -> MapDrawing {
     svg.push_str("</g>");
     let mut legend = Vec::new();
     for (g, head) in heads.iter().enumerate() {
-        let members: Vec<PageId> = site.ids().filter(|id| group[id.0 as usize] == g).collect();
+        let members: Vec<PageId> = ids().filter(|id| group[id.0 as usize] == g).collect();
         if members.is_empty() {
             continue;
         }
@@ -186,15 +207,15 @@ pub fn draw(site: &Site, graph: &LinkGraph, urls: &Urls) -> MapDrawing {
         let _ = write!(svg, "<g class=\"group {class}\">");
         let mut pages = Vec::new();
         for &id in &members {
-            let page = site.page(id);
+            let page = &site.nodes[id.0 as usize];
             let (x, y) = position[id.0 as usize];
-            let url = urls.path(&page.url);
+            let url = urls.path(page.url);
             let hub = id == *head;
             let _ = write!(
                 svg,
                 "<a href=\"{}\"><title>{}</title><circle class=\"node{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{}\"/>",
                 escaped(&url),
-                escaped(&page.title),
+                escaped(page.title),
                 if hub { " section" } else { "" },
                 if hub { 8 } else { 5 },
             );
@@ -203,17 +224,17 @@ pub fn draw(site: &Site, graph: &LinkGraph, urls: &Urls) -> MapDrawing {
                     svg,
                     "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
                     y - 10.0,
-                    escaped(&shorten(&page.title))
+                    escaped(&shorten(page.title))
                 );
             }
             svg.push_str("</a>");
-            pages.push((page.title.clone(), url));
+            pages.push((page.title.to_string(), url));
         }
         svg.push_str("</g>");
-        let head_page = site.page(*head);
+        let head_page = &site.nodes[head.0 as usize];
         legend.push(MapGroup {
-            title: head_page.title.clone(),
-            url: urls.path(&head_page.url),
+            title: head_page.title.to_string(),
+            url: urls.path(head_page.url),
             class,
             pages,
         });
@@ -221,16 +242,10 @@ pub fn draw(site: &Site, graph: &LinkGraph, urls: &Urls) -> MapDrawing {
     svg.push_str("</svg>");
     MapDrawing {
         svg,
-        nodes: site.pages.len(),
-        edges: graph.edges.len(),
+        nodes: site.nodes.len(),
+        edges: site.edges.len(),
         groups: legend,
     }
-}
-
-fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let _ = escape_html(&mut out, text);
-    out
 }
 
 fn shorten(title: &str) -> String {

@@ -37,12 +37,14 @@ pub enum Content {
     Static(&'static [u8]),
     /// A file copied from the site.
     Copy(PathBuf),
-    /// Bytes already handed to a [`Writer`] (or, by `weft check`, thrown away).
-    Streamed,
 }
 
-/// The whole site as files: URL-style relative path → content.
+/// Files of the site to write: URL-style relative path → content.
 pub type Files = BTreeMap<String, Content>;
+
+/// The site's files, each shared between the builds of `weft serve` that made it alike, so
+/// that a build that makes ten pages of ten thousand copies no page.
+pub type SharedFiles = BTreeMap<String, std::sync::Arc<Content>>;
 
 /// What a write did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +73,7 @@ impl std::fmt::Display for OutputError {
 }
 
 fn err(path: &Path, error: io::Error) -> OutputError {
-    let message = if error.raw_os_error() == Some(28) {
+    let message = if error.kind() == io::ErrorKind::StorageFull {
         "no space left on the device; free some space and build again (the previous output is intact)".to_string()
     } else {
         error.to_string()
@@ -301,22 +303,16 @@ impl Writer {
         }
     }
 
-    /// Writes the rest of the site's files and makes the whole site visible in `out`.
-    ///
-    /// `files` holds every file of the site, those already given to [`Writer::put`] as
-    /// [`Content::Streamed`]; files in `out` that are not among them are removed.
-    pub fn finish(self, files: &Files, books: Bookkeeping) -> Result<WriteStats, OutputError> {
-        files.par_iter().for_each(|(path, content)| {
-            if matches!(content, Content::Streamed) {
-                return;
-            }
-            match read_content(content) {
+    /// Writes `rest`, the site's files not yet given to [`Writer::put`], and makes the whole
+    /// site visible in `out`: files in `out` that were not written now are removed.
+    pub fn finish(self, rest: &Files, books: Bookkeeping) -> Result<WriteStats, OutputError> {
+        rest.par_iter()
+            .for_each(|(path, content)| match read_content(content) {
                 Ok(bytes) => self.put(path, &bytes),
                 Err(problem) => {
                     lock(&self.failure).get_or_insert(problem);
                 }
-            }
-        });
+            });
         let failure = lock(&self.failure).take();
         if let Some(problem) = failure {
             self.abandon();
@@ -331,12 +327,12 @@ impl Writer {
                 }
                 fs::rename(staging, &self.out).map_err(|e| err(&self.out, e))?;
                 WriteStats {
-                    written: files.len(),
+                    written: lock(&self.entries).len(),
                     unchanged: 0,
                     removed: 0,
                 }
             }
-            Mode::Update { old, existing } => self.finish_update(files, old, existing)?,
+            Mode::Update { old, existing } => self.finish_update(old, existing)?,
         };
         let manifest = Manifest {
             fingerprint: None,
@@ -355,7 +351,6 @@ impl Writer {
     /// Renames every staged file into place and removes the files the site no longer has.
     fn finish_update(
         &self,
-        files: &Files,
         old: &Manifest,
         existing: &BTreeSet<String>,
     ) -> Result<WriteStats, OutputError> {
@@ -398,8 +393,9 @@ impl Writer {
             unchanged: self.unchanged.load(Ordering::Relaxed),
             removed: made_room.len(),
         };
+        let entries = lock(&self.entries);
         for path in existing.iter().filter(|p| {
-            !files.contains_key(p.as_str())
+            !entries.contains_key(p.as_str())
                 && p.as_str() != MARKER
                 && !made_room.contains(p.as_str())
         }) {
@@ -410,6 +406,7 @@ impl Writer {
                 Err(e) => return Err(err(&full, e)),
             }
         }
+        drop(entries);
         remove_empty_dirs(&self.out)?;
         let marker = self.out.join(MARKER);
         if fs::read(&marker).map_or(true, |m| m != MARKER_TEXT.as_bytes()) {
@@ -512,12 +509,6 @@ fn read_content(content: &Content) -> Result<std::borrow::Cow<'_, [u8]>, OutputE
         Content::Bytes(b) => b.as_slice().into(),
         Content::Static(b) => (*b).into(),
         Content::Copy(from) => fs::read(from).map_err(|e| err(from, e))?.into(),
-        Content::Streamed => {
-            return Err(OutputError {
-                path: PathBuf::new(),
-                message: "a file already written was asked for again (a bug in weft)".into(),
-            });
-        }
     })
 }
 
@@ -765,9 +756,8 @@ mod tests {
         .unwrap();
         let writer = Writer::begin(&out, &manifest).unwrap();
         writer.put("a/index.html", b"a2");
-        let mut site = files(&[("c.txt", "c")]);
-        site.insert("a/index.html".into(), Content::Streamed);
-        let stats = writer.finish(&site, books(&manifest, None)).unwrap();
+        let rest = files(&[("c.txt", "c")]);
+        let stats = writer.finish(&rest, books(&manifest, None)).unwrap();
         assert_eq!((stats.written, stats.removed), (2, 1));
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "a2");
         assert!(!out.join("b").exists());
@@ -790,11 +780,9 @@ mod tests {
         // Nothing old is removed before the site is complete.
         assert_eq!(fs::read_to_string(out.join("x")).unwrap(), "file");
         assert!(out.join("y/index.html").is_file());
-        let site = BTreeMap::from([
-            ("x/index.html".to_string(), Content::Streamed),
-            ("y".to_string(), Content::Streamed),
-        ]);
-        writer.finish(&site, books(&manifest, None)).unwrap();
+        writer
+            .finish(&Files::new(), books(&manifest, None))
+            .unwrap();
         assert_eq!(
             fs::read_to_string(out.join("x/index.html")).unwrap(),
             "page"

@@ -1,6 +1,7 @@
 //! Rendering: the templates (see [`crate::templates`]) filled with typed contexts that
 //! borrow from the site.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -8,12 +9,16 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::links::{EdgeKind, LinkGraph, Target};
+use crate::frontmatter::PageDate;
+use crate::links::{EdgeKind, Target};
 use crate::markdown::{Heading, Placeholder, fill_placeholders};
 use crate::site::{Page, PageId, PageKind, Site};
-use crate::source::Source;
-use crate::taxonomy::Taxonomy;
 pub use crate::templates::{Theme, load_theme};
+
+pub mod facts;
+
+use facts::TermFact;
+pub use facts::{Data, Fact, View};
 
 /// Where the site lives: the origin and the sub-path every URL starts with.
 #[derive(Debug, Clone)]
@@ -157,24 +162,21 @@ struct PageCtx<'a> {
 
 mod nav;
 
-/// Everything rendering needs, borrowed from the earlier stages.
+/// What one output read of the site, when recorded: see [`facts`].
+pub type Reads = RefCell<Vec<Fact>>;
+
+/// Everything rendering needs: the templates, the config, and the site through [`View`].
 pub struct Renderer<'a> {
     /// The site configuration.
     pub config: &'a SiteConfig,
-    /// The site.
-    pub site: &'a Site,
-    /// Resolved links and relations.
-    pub graph: &'a LinkGraph,
-    /// Taxonomies with their terms.
-    pub taxonomies: &'a [Taxonomy],
-    /// Per page: its taxonomy terms as (taxonomy, term) indexes.
-    pub page_terms: &'a [Vec<(usize, usize)>],
     /// Site URLs.
     pub urls: &'a Urls,
     /// Templates.
     pub theme: &'a Theme,
-    /// A context holding `site`, made on first use: it is the same for every page.
-    base: OnceLock<tera::Context>,
+    data: Data<'a>,
+    /// A context holding `site`, made on first use (it is the same for every page), with
+    /// the facts it read.
+    base: OnceLock<(tera::Context, Vec<Fact>)>,
 }
 
 /// Backlinks listed on a page; a hub's page says how many more there are instead, so that
@@ -187,50 +189,54 @@ pub const NAV_WINDOW: usize = 8;
 
 impl<'a> Renderer<'a> {
     /// A renderer over the stages of one build.
-    pub fn new(
-        config: &'a SiteConfig,
-        site: &'a Site,
-        graph: &'a LinkGraph,
-        taxonomies: &'a [Taxonomy],
-        page_terms: &'a [Vec<(usize, usize)>],
-        urls: &'a Urls,
-        theme: &'a Theme,
-    ) -> Self {
+    pub fn new(config: &'a SiteConfig, data: Data<'a>, urls: &'a Urls, theme: &'a Theme) -> Self {
         Renderer {
             config,
-            site,
-            graph,
-            taxonomies,
-            page_terms,
             urls,
             theme,
+            data,
             base: OnceLock::new(),
         }
     }
 
-    fn link(&self, id: PageId) -> LinkCtx<'a> {
-        let page = self.site.page(id);
+    /// The site as the stages left it, noting what is read in `reads`, if given.
+    pub fn view<'r>(&'r self, reads: Option<&'r Reads>) -> View<'r, 'a> {
+        View::new(&self.data, reads)
+    }
+
+    /// What the stages found, for fingerprints of facts.
+    pub fn data(&self) -> &Data<'a> {
+        &self.data
+    }
+
+    fn link(&self, v: &View<'_, 'a>, id: PageId) -> LinkCtx<'a> {
+        let link = v.link(id);
         LinkCtx {
-            title: &page.title,
-            url: self.urls.path(&page.url),
+            title: link.title,
+            url: self.urls.path(link.url),
         }
     }
 
-    fn site_ctx(&self) -> SiteCtx<'a> {
-        let home = self.site.page(self.site.home);
+    fn site_ctx(&self, v: &View<'_, 'a>) -> SiteCtx<'a> {
+        let home = v.home();
         SiteCtx {
             title: &self.config.title,
             description: self.config.description.as_deref(),
             language: &self.config.language,
             base_url: self.urls.permalink(""),
             base_path: self.urls.base_path(),
-            sections: home.subsections.iter().map(|&id| self.link(id)).collect(),
-            taxonomies: self
-                .taxonomies
+            sections: v
+                .children(home)
+                .1
                 .iter()
+                .map(|&id| self.link(v, id))
+                .collect(),
+            taxonomies: v
+                .taxonomies()
+                .into_iter()
                 .map(|t| LinkCtx {
-                    title: &t.name,
-                    url: self.urls.path(&t.url),
+                    title: t.title,
+                    url: self.urls.path(t.url),
                 })
                 .collect(),
             search: self.config.search,
@@ -239,10 +245,17 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The page body with every link placeholder filled in.
-    pub fn content(&self, id: PageId) -> String {
-        let page = self.site.page(id);
-        let targets = &self.graph.targets[id.0 as usize];
+    /// The body of page `id` with every link placeholder filled in.
+    pub fn content(&self, v: &View<'_, 'a>, id: PageId) -> String {
+        let page = v.page(id);
+        let targets = v.targets(id);
+        let written = |n: usize| {
+            page.body
+                .links
+                .get(n)
+                .map(|l| l.dest.clone())
+                .unwrap_or_default()
+        };
         fill_placeholders(&page.body.html, |placeholder| match placeholder {
             Placeholder::Url(n) => {
                 let url = match targets.get(n).and_then(Option::as_ref) {
@@ -250,7 +263,7 @@ impl<'a> Renderer<'a> {
                         let base = if *to == id {
                             String::new()
                         } else {
-                            self.urls.path(&self.site.page(*to).url)
+                            self.urls.path(v.link(*to).url)
                         };
                         match anchor {
                             Some(anchor) => format!("{base}#{anchor}"),
@@ -259,12 +272,7 @@ impl<'a> Renderer<'a> {
                         }
                     }
                     Some(Target::File(url)) => self.urls.path(url),
-                    None => page
-                        .body
-                        .links
-                        .get(n)
-                        .map(|l| l.dest.clone())
-                        .unwrap_or_default(),
+                    None => written(n),
                 };
                 let mut out = String::new();
                 let _ = pulldown_cmark_escape::escape_href(&mut out, &url);
@@ -273,22 +281,17 @@ impl<'a> Renderer<'a> {
             Placeholder::Text(n) => {
                 let text = match targets.get(n).and_then(Option::as_ref) {
                     Some(Target::Page { id: to, anchor }) => {
-                        let target = self.site.page(*to);
+                        let title = v.link(*to).title;
                         let heading = anchor
                             .as_ref()
-                            .and_then(|a| target.body.headings.iter().find(|h| &h.id == a));
+                            .and_then(|a| v.headings(*to).iter().find(|h| &h.id == a));
                         match heading {
                             Some(h) if *to == id => h.title.clone(),
-                            Some(h) => format!("{} › {}", target.title, h.title),
-                            None => target.title.clone(),
+                            Some(h) => format!("{title} › {}", h.title),
+                            None => title.to_string(),
                         }
                     }
-                    _ => page
-                        .body
-                        .links
-                        .get(n)
-                        .map(|l| l.dest.clone())
-                        .unwrap_or_default(),
+                    _ => written(n),
                 };
                 let mut out = String::new();
                 let _ = pulldown_cmark_escape::escape_html(&mut out, &text);
@@ -297,20 +300,31 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    // `weft serve` re-renders a page when what this reads changes: keep
-    // `Facts::page` in src/incremental/fingerprint.rs in step with it.
-    fn page_ctx(&self, id: PageId) -> PageCtx<'a> {
-        let page: &'a Page = self.site.page(id);
-        let index = id.0 as usize;
-        let siblings = page.parent.map(|p| &self.site.page(p).pages);
+    /// The sections above page `id`, from the home page down.
+    fn ancestors(&self, v: &View<'_, 'a>, id: PageId) -> Vec<PageId> {
+        let mut chain = Vec::new();
+        let mut current = v.place(id).1;
+        while let Some(parent) = current {
+            chain.push(parent);
+            current = v.place(parent).1;
+        }
+        chain.reverse();
+        chain
+    }
+
+    fn page_ctx(&self, v: &View<'_, 'a>, id: PageId) -> PageCtx<'a> {
+        let page: &'a Page = v.page(id);
+        let siblings = page.parent.map(|p| v.children(p).0);
         let position = siblings.and_then(|s| s.iter().position(|&x| x == id));
         let (prev, next) = match (siblings, position) {
             (Some(s), Some(i)) if page.kind == PageKind::Page => (
-                i.checked_sub(1).map(|j| self.link(s[j])),
-                s.get(i + 1).map(|&n| self.link(n)),
+                i.checked_sub(1).map(|j| self.link(v, s[j])),
+                s.get(i + 1).map(|&n| self.link(v, n)),
             ),
             _ => (None, None),
         };
+        let relations = v.relations(id);
+        let backlinks = v.backlinks(id);
         PageCtx {
             kind: match page.kind {
                 PageKind::Page => "page",
@@ -322,73 +336,73 @@ impl<'a> Renderer<'a> {
             url: self.urls.path(&page.url),
             permalink: self.urls.permalink(&page.url),
             source_path: page.source.display_path(),
-            content: self.content(id),
+            content: self.content(v, id),
             toc: toc(&page.body.headings),
             date: page.fm.date.as_ref().map(|d| d.ymd()),
             updated: page.fm.updated.as_ref().map(|d| d.ymd()),
             word_count: page.body.word_count,
             reading_time: page.body.word_count.div_ceil(200).max(1),
             extra: &page.fm.extra,
-            taxonomies: self.taxonomy_groups(index),
-            relations: self.graph.relations[index]
+            taxonomies: self.taxonomy_groups(v, id),
+            relations: relations
                 .iter()
                 .map(|g| GroupCtx {
                     key: &g.key,
                     label: &g.label,
-                    pages: g.pages.iter().map(|&p| self.link(p)).collect(),
+                    pages: g.pages.iter().map(|&p| self.link(v, p)).collect(),
                 })
                 .collect(),
-            backlinks_more: self.graph.backlinks[index]
-                .len()
-                .saturating_sub(MAX_BACKLINKS),
-            backlinks: self.graph.backlinks[index]
+            backlinks_more: backlinks.len().saturating_sub(MAX_BACKLINKS),
+            backlinks: backlinks
                 .iter()
                 .take(MAX_BACKLINKS)
-                .map(|(from, kind)| BacklinkCtx {
-                    in_relations: self.graph.relations[index]
-                        .iter()
-                        .any(|g| g.pages.contains(from)),
-                    title: &self.site.page(*from).title,
-                    url: self.urls.path(&self.site.page(*from).url),
-                    kind: kind.name(),
-                    label: match kind {
-                        EdgeKind::Link => "link",
-                        EdgeKind::Relation(key) => self
-                            .config
-                            .relations
-                            .get(key)
-                            .map_or(key.as_str(), |r| &r.label),
-                    },
+                .map(|(from, kind)| {
+                    let link = self.link(v, *from);
+                    BacklinkCtx {
+                        in_relations: relations.iter().any(|g| g.pages.contains(from)),
+                        title: link.title,
+                        url: link.url,
+                        kind: kind.name(),
+                        label: match kind {
+                            EdgeKind::Link => "link",
+                            EdgeKind::Relation(key) => self
+                                .config
+                                .relations
+                                .get(key)
+                                .map_or(key.as_str(), |r| &r.label),
+                        },
+                    }
                 })
                 .collect(),
             ancestors: self
-                .site
-                .ancestors(id)
+                .ancestors(v, id)
                 .into_iter()
-                .map(|a| self.link(a))
+                .map(|a| self.link(v, a))
                 .collect(),
             prev,
             next,
-            pages: page.pages.iter().map(|&p| self.summary(p)).collect(),
-            subsections: page.subsections.iter().map(|&p| self.summary(p)).collect(),
-            nav: self.nav(id),
+            pages: page.pages.iter().map(|&p| self.summary(v, p)).collect(),
+            subsections: page
+                .subsections
+                .iter()
+                .map(|&p| self.summary(v, p))
+                .collect(),
+            nav: self.nav(v, id),
         }
     }
 
-    fn taxonomy_groups(&self, index: usize) -> Vec<GroupCtx<'a>> {
+    fn taxonomy_groups(&self, v: &View<'_, 'a>, id: PageId) -> Vec<GroupCtx<'a>> {
         let mut groups: Vec<GroupCtx<'a>> = Vec::new();
-        for &(t, i) in &self.page_terms[index] {
-            let taxonomy = &self.taxonomies[t];
-            let term = &taxonomy.terms[i];
+        for (taxonomy, term) in v.terms(id) {
             let link = LinkCtx {
-                title: &term.name,
-                url: self.urls.path(&term.url),
+                title: term.title,
+                url: self.urls.path(term.url),
             };
-            match groups.iter_mut().find(|g| g.key == taxonomy.name) {
+            match groups.iter_mut().find(|g| g.key == taxonomy.title) {
                 Some(group) => group.pages.push(link),
                 None => groups.push(GroupCtx {
-                    key: &taxonomy.name,
-                    label: &taxonomy.name,
+                    key: taxonomy.title,
+                    label: taxonomy.title,
                     pages: vec![link],
                 }),
             }
@@ -396,50 +410,54 @@ impl<'a> Renderer<'a> {
         groups
     }
 
-    fn summary(&self, id: PageId) -> SummaryCtx<'a> {
-        let page: &'a Page = self.site.page(id);
+    fn summary(&self, v: &View<'_, 'a>, id: PageId) -> SummaryCtx<'a> {
+        let summary = v.summary(id);
         SummaryCtx {
-            title: &page.title,
-            url: self.urls.path(&page.url),
-            description: page.fm.description.as_deref().unwrap_or(&page.body.summary),
-            date: page.fm.date.as_ref().map(|d| d.ymd()),
+            title: summary.title,
+            url: self.urls.path(summary.url),
+            description: summary.description,
+            date: summary.date.map(PageDate::ymd),
         }
     }
 
     /// The section navigation: the pages of the current section, windowed around the page.
-    fn nav(&self, id: PageId) -> Option<NavCtx<'a>> {
-        let page = self.site.page(id);
-        let section_id = if page.kind == PageKind::Section {
+    fn nav(&self, v: &View<'_, 'a>, id: PageId) -> Option<NavCtx<'a>> {
+        let (kind, parent) = v.place(id);
+        let section_id = if kind == PageKind::Section {
             id
         } else {
-            page.parent?
+            parent?
         };
-        let section = self.site.page(section_id);
-        let position = section.pages.iter().position(|&p| p == id).unwrap_or(0);
+        let (pages, subsections) = v.children(section_id);
+        let position = pages.iter().position(|&p| p == id).unwrap_or(0);
         let start = position.saturating_sub(NAV_WINDOW);
-        let end = (position + NAV_WINDOW + 1).min(section.pages.len());
-        let item = |p: PageId| NavItem {
-            title: &self.site.page(p).title,
-            url: self.urls.path(&self.site.page(p).url),
-            current: p == id,
+        let end = (position + NAV_WINDOW + 1).min(pages.len());
+        let item = |p: PageId| {
+            let link = self.link(v, p);
+            NavItem {
+                title: link.title,
+                url: link.url,
+                current: p == id,
+            }
         };
         Some(NavCtx {
-            section: self.link(section_id),
-            pages: section.pages[start..end].iter().map(|&p| item(p)).collect(),
-            subsections: section
-                .subsections
+            section: self.link(v, section_id),
+            pages: pages[start..end].iter().map(|&p| item(p)).collect(),
+            subsections: subsections
                 .iter()
                 .take(2 * NAV_WINDOW)
                 .map(|&p| item(p))
                 .collect(),
             hidden_before: start,
-            hidden_after: section.pages.len() - end,
+            hidden_after: pages.len() - end,
         })
     }
 
-    /// Renders one page or section with its template.
-    pub fn render_page(&self, id: PageId) -> Result<String, Diagnostic> {
-        let page = self.site.page(id);
+    /// Renders one page or section with its template; `reads`, if given, learns what of the
+    /// site it read.
+    pub fn render_page(&self, id: PageId, reads: Option<&Reads>) -> Result<String, Diagnostic> {
+        let v = self.view(reads);
+        let page = v.page(id);
         let template = match (&page.fm.template, page.kind) {
             (Some(t), _) => {
                 if !self.theme.has(&t.value) {
@@ -456,89 +474,83 @@ impl<'a> Renderer<'a> {
                 }
                 t.value.as_str()
             }
-            (None, PageKind::Section) if id == self.site.home && self.theme.has("index.html") => {
+            (None, PageKind::Section) if id == v.home() && self.theme.has("index.html") => {
                 "index.html"
             }
             (None, PageKind::Section) => "section.html",
             (None, PageKind::Page) => "page.html",
         };
-        let page = self.page_ctx(id);
-        let nav_html = self.nav_html(&page.url, page.nav.as_ref(), &page.ancestors);
-        let mut context = self.base_context();
+        let page = self.page_ctx(&v, id);
+        let nav_html = self.nav_html(&v, &page.url, page.nav.as_ref(), &page.ancestors);
+        let mut context = self.base_context(&v);
         context.insert("page", &page);
         context.insert("nav_html", &nav_html);
-        self.render(template, &context, None)
+        self.render(template, &context)
     }
 
-    /// Renders `template` with `context`; errors name the template and the page.
-    pub fn render(
-        &self,
-        template: &str,
-        context: &tera::Context,
-        page: Option<&Source>,
-    ) -> Result<String, Diagnostic> {
-        self.theme
-            .render(template, context)
-            .map_err(|mut diagnostic| {
-                if let Some(page) = page {
-                    diagnostic.message =
-                        format!("{} (rendering {})", diagnostic.message, page.display_path());
-                }
-                diagnostic
-            })
+    /// Renders `template` with `context`.
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.theme.render(template, context)
     }
 
     /// A context holding only `site`: the start of every page's context, and all of an alias
     /// redirect's.
-    pub fn base_context(&self) -> tera::Context {
+    pub fn base_context(&self, v: &View) -> tera::Context {
         // Cloning the finished value costs less than making and serializing it again.
-        self.base
-            .get_or_init(|| {
-                let mut context = tera::Context::new();
-                context.insert("site", &self.site_ctx());
-                context
-            })
-            .clone()
+        let (context, reads) = self.base.get_or_init(|| {
+            let reads = Reads::default();
+            let mut context = tera::Context::new();
+            context.insert("site", &self.site_ctx(&self.view(Some(&reads))));
+            (context, reads.into_inner())
+        });
+        v.replay(reads);
+        context.clone()
     }
 
     /// A context holding `site` and the navigation as seen from URL path `here`, for the
     /// 404 page and the generated pages.
-    pub fn context_at(&self, here: &str) -> tera::Context {
-        let mut context = self.base_context();
-        context.insert("nav_html", &self.nav_html(here, None, &[]));
+    pub fn context_at(&self, v: &View<'_, 'a>, here: &str) -> tera::Context {
+        let mut context = self.base_context(v);
+        context.insert("nav_html", &self.nav_html(v, here, None, &[]));
         context
     }
 
     /// Renders a taxonomy's index page.
-    pub fn render_taxonomy(&self, t: usize) -> Result<String, Diagnostic> {
-        let taxonomy = &self.taxonomies[t];
-        let mut context = self.context_at(&self.urls.path(&taxonomy.url));
+    pub fn render_taxonomy(&self, t: usize, reads: Option<&Reads>) -> Result<String, Diagnostic> {
+        let v = self.view(reads);
+        let (taxonomy, terms) = v.taxonomy_index(t);
+        let mut context = self.context_at(&v, &self.urls.path(taxonomy.url));
         context.insert(
             "taxonomy",
             &serde_json::json!({
-                "name": taxonomy.name,
-                "url": self.urls.path(&taxonomy.url),
-                "permalink": self.urls.permalink(&taxonomy.url),
-                "terms": taxonomy.terms.iter().map(|term| serde_json::json!({
-                    "name": term.name,
-                    "url": self.urls.path(&term.url),
-                    "count": term.pages.len(),
+                "name": taxonomy.title,
+                "url": self.urls.path(taxonomy.url),
+                "permalink": self.urls.permalink(taxonomy.url),
+                "terms": terms.iter().map(|(term, count)| serde_json::json!({
+                    "name": term.title,
+                    "url": self.urls.path(term.url),
+                    "count": count,
                 })).collect::<Vec<_>>(),
             }),
         );
-        self.render("taxonomy_list.html", &context, None)
+        self.render("taxonomy_list.html", &context)
     }
 
     /// Renders one term page of a taxonomy.
-    pub fn render_term(&self, t: usize, i: usize) -> Result<String, Diagnostic> {
-        let taxonomy = &self.taxonomies[t];
-        let term = &taxonomy.terms[i];
-        let mut context = self.context_at(&self.urls.path(&term.url));
+    pub fn render_term(
+        &self,
+        t: usize,
+        i: usize,
+        reads: Option<&Reads>,
+    ) -> Result<String, Diagnostic> {
+        let v = self.view(reads);
+        let TermFact { taxonomy, term } = v.term(t, i);
+        let mut context = self.context_at(&v, &self.urls.path(&term.url));
         context.insert(
             "taxonomy",
             &LinkCtx {
-                title: &taxonomy.name,
-                url: self.urls.path(&taxonomy.url),
+                title: taxonomy.title,
+                url: self.urls.path(taxonomy.url),
             },
         );
         context.insert(
@@ -547,11 +559,18 @@ impl<'a> Renderer<'a> {
                 "name": term.name,
                 "url": self.urls.path(&term.url),
                 "permalink": self.urls.permalink(&term.url),
-                "pages": term.pages.iter().map(|&p| self.summary(p)).collect::<Vec<_>>(),
+                "pages": term.pages.iter().map(|&p| self.summary(&v, p)).collect::<Vec<_>>(),
             }),
         );
-        self.render("taxonomy_term.html", &context, None)
+        self.render("taxonomy_term.html", &context)
     }
+}
+
+/// `text` escaped for HTML and XML.
+pub fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
 }
 
 /// One diagnostic per distinct render failure, as `weft build` reports them: a broken

@@ -9,8 +9,7 @@ use std::time::Duration;
 
 use crate::config::CONFIG_FILE;
 use crate::discover::is_ignored_name;
-use crate::incremental::SharedFiles;
-use crate::output::Content;
+use crate::output::{Content, SharedFiles};
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};

@@ -16,10 +16,12 @@ use arc_swap::ArcSwap;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::commands::build::{self, BuildOptions};
+use crate::commands::build;
 use crate::config::CONFIG_FILE;
 use crate::diag::Diagnostics;
-use crate::incremental::{BuildCache, SharedFiles};
+use crate::incremental::BuildCache;
+use crate::output::SharedFiles;
+use crate::pipeline::BuildOptions;
 use crate::watch::{self, Change, ChangeKind, SiteWatcher};
 
 /// Past this many changed files, the browser is told that anything may have changed.
@@ -377,11 +379,11 @@ fn rebuild(
     });
     let elapsed = started.elapsed().as_millis();
     if !quiet {
-        let (pages, sections) = (site.pages, site.sections);
+        let counts = site.counts;
         match current.generation {
-            0 => eprintln!("built {pages} pages and {sections} sections in {elapsed} ms"),
+            0 => eprintln!("built {counts} in {elapsed} ms"),
             _ => eprintln!(
-                "rebuilt {pages} pages and {sections} sections in {elapsed} ms: {} made again, {} files changed",
+                "rebuilt {counts} in {elapsed} ms: {} made again, {} files changed",
                 site.made,
                 changed.len()
             ),

@@ -9,14 +9,15 @@
 
 use pulldown_cmark_escape::escape_html;
 
-use super::{LinkCtx, NavCtx, Renderer};
+use super::{LinkCtx, NavCtx, Renderer, View};
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
     /// The navigation as seen from URL path `here` (with the base path). For a page or a
     /// section, `nav` and `ancestors` are its `page.nav` and `page.ancestors`: its section is
     /// opened there.
     pub(super) fn nav_html(
         &self,
+        v: &View<'_, 'a>,
         here: &str,
         nav: Option<&NavCtx>,
         ancestors: &[LinkCtx],
@@ -34,9 +35,9 @@ impl Renderer<'_> {
             pages(&mut html, nav, false);
         }
         html.push_str("</li>\n");
-        for &section in &self.site.page(self.site.home).subsections {
-            let section = self.site.page(section);
-            let (url, title) = (section.url.as_str(), section.title.as_str());
+        for &section in v.children(v.home()).1 {
+            let section = v.link(section);
+            let (url, title) = (section.url, section.title);
             if !local.is_some_and(|l| l.starts_with(url)) {
                 html.push_str("<li>");
                 link(&mut html, base, url, title, false);
@@ -56,14 +57,14 @@ impl Renderer<'_> {
             html.push_str("</li>\n");
         }
         html.push_str("</ul>\n<p class=\"nav-heading\">Browse</p>\n<ul>\n");
-        for taxonomy in self.taxonomies {
-            let url = taxonomy.url.as_str();
+        for taxonomy in v.taxonomies() {
+            let url = taxonomy.url;
             html.push_str(if local.is_some_and(|l| l.starts_with(url)) {
                 "<li class=\"open\">"
             } else {
                 "<li>"
             });
-            let title = capitalize(&taxonomy.name);
+            let title = capitalize(taxonomy.title);
             link(&mut html, base, url, &title, local == Some(url));
             html.push_str("</li>\n");
         }

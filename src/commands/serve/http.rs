@@ -175,8 +175,6 @@ async fn respond(
             let tag = etag(&bytes);
             (bytes.into(), tag)
         }
-        // The preview keeps every file in memory; nothing of it is streamed.
-        Content::Streamed => return None,
     };
     let unchanged = if_none_match.is_some_and(|value| value.as_bytes() == tag.as_bytes());
     let mut response = match unchanged {

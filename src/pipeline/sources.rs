@@ -1,9 +1,8 @@
 //! The site's source files as last read: Markdown parsed, other files listed. A change makes
 //! only its own path (a file, or a folder and what is under it) be read again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -12,15 +11,37 @@ use crate::diag::Diagnostic;
 use crate::discover::{self, AssetFile, MarkdownFile, is_ignored_name};
 use crate::site::{self, Parsed};
 
-/// The two folders discovery walks.
-pub(super) const FOLDERS: [&str; 2] = ["content", "static"];
+/// A folder of source files that discovery walks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Folder {
+    /// `content/`: Markdown pages and the files beside them.
+    Content,
+    /// `static/`: files copied as they are.
+    Static,
+}
+
+impl Folder {
+    /// Every source folder.
+    pub const ALL: [Folder; 2] = [Folder::Content, Folder::Static];
+
+    /// The folder's name under the site's root.
+    pub fn name(self) -> &'static str {
+        match self {
+            Folder::Content => "content",
+            Folder::Static => "static",
+        }
+    }
+
+    /// The source folder named `name`, if it is one.
+    pub fn named(name: &str) -> Option<Folder> {
+        Folder::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
 
 /// A Markdown file as last read.
-pub(super) enum Markdown {
+pub enum Markdown {
     Parsed {
         parsed: Parsed,
-        /// A hash of its text.
-        text: u64,
         problems: Vec<Diagnostic>,
     },
     Unreadable(Diagnostic),
@@ -28,50 +49,56 @@ pub(super) enum Markdown {
 
 /// Every source file of `content/` and `static/`.
 #[derive(Default)]
-pub(super) struct Sources {
+pub struct Sources {
     /// Markdown under `content/`, by path relative to it.
-    pub(super) markdown: BTreeMap<PathBuf, Markdown>,
+    pub markdown: BTreeMap<PathBuf, Markdown>,
     /// Other files under `content/`, by path relative to it.
-    pub(super) content_assets: BTreeMap<PathBuf, AssetFile>,
+    pub content_assets: BTreeMap<PathBuf, AssetFile>,
     /// Files under `static/`, by path relative to it.
-    pub(super) statics: BTreeMap<PathBuf, AssetFile>,
-    /// What walking each of [`FOLDERS`] found wrong (symbolic links out of the site, …).
-    walk_problems: [Vec<Diagnostic>; 2],
+    pub statics: BTreeMap<PathBuf, AssetFile>,
+    /// What walking `content/` found wrong (symbolic links out of the site, …).
+    content_problems: Vec<Diagnostic>,
+    /// What walking `static/` found wrong.
+    static_problems: Vec<Diagnostic>,
     /// Markdown files parsed again since [`Sources::settle`], whose set of files is the same.
-    pub(super) reparsed: Vec<PathBuf>,
+    pub reparsed: Vec<PathBuf>,
     /// Whether files came, went or could not be read since [`Sources::settle`].
-    pub(super) moved: bool,
+    pub moved: bool,
 }
 
 impl Sources {
     /// Reads every source file.
-    pub(super) fn load(root: &Path, config: &SiteConfig) -> Sources {
+    pub fn load(root: &Path, config: &SiteConfig) -> Sources {
         let mut sources = Sources::default();
-        for folder in 0..FOLDERS.len() {
+        for folder in Folder::ALL {
             sources.rescan(root, config, folder, Path::new(""));
         }
         sources
     }
 
-    /// Reads again the files at or under `under` (relative to `FOLDERS[folder]`): what is gone
-    /// is forgotten, what is new or changed is read and parsed, what is unchanged is kept.
-    pub(super) fn rescan(&mut self, root: &Path, config: &SiteConfig, folder: usize, under: &Path) {
+    /// Reads again the files at or under `under` (relative to `folder`): what is gone is
+    /// forgotten, what is new or changed is read and parsed, what is unchanged is kept.
+    pub fn rescan(&mut self, root: &Path, config: &SiteConfig, folder: Folder, under: &Path) {
         if is_hidden(under) {
             return;
         }
         let mut problems = Vec::new();
-        let found = discover::walk_under(root, FOLDERS[folder], under, &mut problems);
+        let found = discover::walk_under(root, folder.name(), under, &mut problems);
         let whole = under.as_os_str().is_empty();
-        let clean = problems.is_empty() && self.walk_problems[folder].is_empty();
+        let known = match folder {
+            Folder::Content => &mut self.content_problems,
+            Folder::Static => &mut self.static_problems,
+        };
+        let clean = problems.is_empty() && known.is_empty();
         if !whole && !clean {
             // Walking problems are known for a folder as a whole; look at all of it.
             return self.rescan(root, config, folder, Path::new(""));
         }
         if whole {
-            self.walk_problems[folder] = problems;
+            *known = problems;
             self.moved = true;
         }
-        if folder == 1 {
+        if folder == Folder::Static {
             let gone = remove_under(&mut self.statics, under);
             self.moved |= !same_keys(&gone, &found);
             self.statics
@@ -125,13 +152,8 @@ impl Sources {
             .into_par_iter()
             .map(|file| {
                 let rel = file.rel.clone();
-                let text = xxhash_rust::xxh3::xxh3_64(file.source.text.as_bytes());
                 let (parsed, problems) = site::parse_file(file, config);
-                let entry = Markdown::Parsed {
-                    parsed,
-                    text,
-                    problems,
-                };
+                let entry = Markdown::Parsed { parsed, problems };
                 (rel, entry)
             })
             .collect();
@@ -139,14 +161,14 @@ impl Sources {
     }
 
     /// Forgets what changed: the build has taken it in.
-    pub(super) fn settle(&mut self) {
+    pub fn settle(&mut self) {
         self.reparsed.clear();
         self.moved = false;
     }
 
     /// What reading found wrong: walking, reading and parsing.
-    pub(super) fn problems(&self) -> Vec<Diagnostic> {
-        let mut problems = self.walk_problems.concat();
+    pub fn problems(&self) -> Vec<Diagnostic> {
+        let mut problems = [&self.content_problems[..], &self.static_problems[..]].concat();
         for entry in self.markdown.values() {
             match entry {
                 Markdown::Parsed {
@@ -159,25 +181,11 @@ impl Sources {
     }
 
     /// The parsed files.
-    pub(super) fn parsed(&self) -> Vec<Parsed> {
+    pub fn parsed(&self) -> Vec<Parsed> {
         self.markdown
             .values()
             .filter_map(|entry| match entry {
                 Markdown::Parsed { parsed, .. } => Some(parsed.clone()),
-                Markdown::Unreadable(_) => None,
-            })
-            .collect()
-    }
-
-    /// The hash of each parsed file's text, by the address of its source (alive while the
-    /// entry is).
-    pub(super) fn texts(&self) -> HashMap<usize, u64> {
-        self.markdown
-            .values()
-            .filter_map(|entry| match entry {
-                Markdown::Parsed { parsed, text, .. } => {
-                    Some((Arc::as_ptr(parsed.source()).addr(), *text))
-                }
                 Markdown::Unreadable(_) => None,
             })
             .collect()

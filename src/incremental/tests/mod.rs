@@ -1,11 +1,12 @@
 //! An incremental build must equal a full build of the same sources, file for file and
 //! diagnostic for diagnostic; and it must remake only what a change reaches.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::*;
-use crate::commands::build::{Pages, build_site};
 use crate::output::Files;
+use crate::pipeline::{Pages, build as build_site};
 use crate::watch::classify;
 
 const CONFIG: &str = "title: Incremental\nbase_url: https://example.org/docs/\nsearch: false\ntaxonomies: [topics]\nrelations:\n  part_of: { label: \"Part of\", inverse: has_part, inverse_label: \"Includes\" }\n  related: { label: \"Related\", symmetric: true }\n";
@@ -24,6 +25,24 @@ fn page(title: &str, front: &str, body: &str) -> String {
 }
 
 impl Fixture {
+    /// An empty site with `config` as its weft.yaml.
+    fn empty(config: &str) -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("canonical");
+        let options = BuildOptions {
+            root: root.clone(),
+            base_url: None,
+            drafts: false,
+        };
+        let fixture = Fixture {
+            _dir: dir,
+            root,
+            cache: BuildCache::new(options),
+        };
+        fixture.write("weft.yaml", config);
+        fixture
+    }
+
     /// A site with a home page, a small section, a section of [`MANY`] pages that link to
     /// each other, taxonomies, relations, an alias, a static file and a bundle asset.
     fn new() -> Fixture {
@@ -195,7 +214,6 @@ fn bytes(content: &Content) -> Vec<u8> {
         Content::Bytes(bytes) => bytes.clone(),
         Content::Static(bytes) => bytes.to_vec(),
         Content::Copy(path) => std::fs::read(path).unwrap_or_default(),
-        Content::Streamed => panic!("a file built with Pages::Keep was streamed"),
     }
 }
 
@@ -220,6 +238,8 @@ fn same_files(incremental: &SharedFiles, full: &Files, changed: &[&str]) {
         );
     }
 }
+
+mod random;
 
 #[test]
 fn edits_match_a_full_build() {

@@ -4,31 +4,31 @@
 
 use std::collections::HashSet;
 
-use super::Sources;
-use super::sources::Markdown;
-use crate::commands::build::Timings;
+use super::Timings;
+use super::sources::{Markdown, Sources};
 use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
-use crate::frontmatter::Spanned;
+use crate::frontmatter::{FrontMatter, Spanned};
 use crate::links::{self, LinkGraph};
-use crate::markdown::LinkRef;
+use crate::markdown::{LinkRef, Rendered};
+use crate::render::Data;
 use crate::site::{self, Page, PageId, Parsed, Site};
 use crate::taxonomy::{self, Taxonomy};
 
 /// The site in a tree, its links and its taxonomies.
-pub(super) struct Derived {
-    pub(super) site: Site,
-    pub(super) graph: LinkGraph,
-    pub(super) taxonomies: Vec<Taxonomy>,
-    pub(super) page_terms: Vec<Vec<(usize, usize)>>,
+pub struct Derived {
+    pub site: Site,
+    pub graph: LinkGraph,
+    pub taxonomies: Vec<Taxonomy>,
+    pub page_terms: Vec<Vec<(usize, usize)>>,
     /// What placing and linking found wrong.
-    pub(super) problems: Vec<Diagnostic>,
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Derived {
     /// Places the parsed files, resolves their links and collects their terms; `known_files`
     /// are the URL paths of the files copied as they are, which links may point at.
-    pub(super) fn new(
+    pub fn new(
         sources: &Sources,
         config: &SiteConfig,
         drafts: bool,
@@ -63,10 +63,15 @@ impl Derived {
         }
     }
 
+    /// What rendering reads of it.
+    pub fn data(&self) -> Data<'_> {
+        Data::new(&self.site, &self.graph, &self.taxonomies, &self.page_terms)
+    }
+
     /// Swaps in the new text of the pages `sources` parsed again, if none of them changed
     /// what placing, linking or filing read, and returns them. `None`, and nothing swapped,
     /// when one did, or when the last derivation found problems (they point into the old text).
-    pub(super) fn reparse(&mut self, sources: &Sources) -> Option<Vec<PageId>> {
+    pub fn reparse(&mut self, sources: &Sources) -> Option<Vec<PageId>> {
         if !self.problems.is_empty() {
             return None;
         }
@@ -92,33 +97,55 @@ impl Derived {
 }
 
 /// Whether `parsed`, a new reading of `page`'s file, leaves alone all that placing, linking
-/// and filing read of it: what orders and names it, its headings (link anchors), its links,
-/// relations and terms.
+/// and filing read of it. Every field of the front matter counts but those only outputs
+/// read (description, `updated`, template, `extra`); of the body, only the headings (link
+/// anchors) and the links. The destructuring names every field, so that a new one must be sorted here.
 fn same_place(page: &Page, parsed: &Parsed) -> bool {
-    let (old, new) = (&*page.fm, parsed.fm());
+    let FrontMatter {
+        title,
+        description: _,
+        date,
+        updated: _,
+        draft,
+        weight,
+        slug,
+        aliases,
+        template: _,
+        sort_by,
+        taxonomies,
+        relations,
+        extra: _,
+    } = &*page.fm;
+    let new = parsed.fm();
     let values = |list: &[Spanned]| list.iter().map(|s| s.value.clone()).collect::<Vec<_>>();
-    let slug = |s: &Option<Spanned>| s.as_ref().map(|s| s.value.clone());
-    let relations = |fm: &crate::frontmatter::FrontMatter| {
-        fm.relations
+    let value = |s: &Option<Spanned>| s.as_ref().map(|s| s.value.clone());
+    let same_relations = relations.len() == new.relations.len()
+        && relations
             .iter()
-            .map(|(key, targets)| (key.clone(), values(targets)))
-            .collect::<Vec<_>>()
-    };
-    let links = |links: &[LinkRef]| {
-        links
+            .zip(&new.relations)
+            .all(|((k1, v1), (k2, v2))| k1 == k2 && values(v1) == values(v2));
+    let Rendered {
+        html: _,
+        headings,
+        links,
+        word_count: _,
+        summary: _,
+    } = &*page.body;
+    let link = |l: &LinkRef| (l.dest.clone(), l.kind, l.internal);
+    let same_links = links.len() == parsed.body().links.len()
+        && links
             .iter()
-            .map(|l| (l.dest.clone(), l.kind, l.internal))
-            .collect::<Vec<_>>()
-    };
-    old.title == new.title
-        && old.draft == new.draft
-        && old.weight == new.weight
-        && old.date == new.date
-        && old.sort_by == new.sort_by
-        && slug(&old.slug) == slug(&new.slug)
-        && values(&old.aliases) == values(&new.aliases)
-        && old.taxonomies == new.taxonomies
-        && relations(old) == relations(new)
-        && page.body.headings == parsed.body().headings
-        && links(&page.body.links) == links(&parsed.body().links)
+            .zip(&parsed.body().links)
+            .all(|(a, b)| link(a) == link(b));
+    *title == new.title
+        && *draft == new.draft
+        && *weight == new.weight
+        && *date == new.date
+        && *sort_by == new.sort_by
+        && value(slug) == value(&new.slug)
+        && values(aliases) == values(&new.aliases)
+        && *taxonomies == new.taxonomies
+        && same_relations
+        && *headings == parsed.body().headings
+        && same_links
 }

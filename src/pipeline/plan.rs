@@ -1,0 +1,119 @@
+//! The output plan: every file the site will have, by output path, with every collision
+//! between pages, generated files, alias redirects and copied files found before anything
+//! is rendered.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::{Derived, Sources};
+use crate::config::SiteConfig;
+use crate::diag::Diagnostic;
+use crate::generate::{self, Alias, Generated, page_file};
+use crate::output::Content;
+use crate::render::Theme;
+use crate::site::{PageId, Site};
+use crate::source::display_path;
+use crate::theme::StaticFile;
+
+/// One file weft makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// A page or section.
+    Page(PageId),
+    /// A taxonomy page, the map, the feed, …
+    Generated(Generated),
+    /// A redirect from an old URL.
+    Alias(Alias),
+}
+
+/// Every output file of a site.
+pub struct Plan {
+    /// What weft makes, by output path: the pages, then the generated files, then the
+    /// alias redirects.
+    pub outputs: Vec<(String, Output)>,
+    /// The files copied as they are, by output path.
+    pub copies: BTreeMap<String, Content>,
+    /// The collisions.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Plan {
+    /// Lists the outputs of `derived`; without templates, only the copied files.
+    pub fn new(
+        derived: &Derived,
+        config: &SiteConfig,
+        theme: Option<&Theme>,
+        sources: &Sources,
+    ) -> Plan {
+        let site = &derived.site;
+        let mut problems = Vec::new();
+        let mut outputs = Vec::new();
+        let mut taken = HashSet::new();
+        if theme.is_some() {
+            for id in site.ids() {
+                let path = page_file(&site.page(id).url);
+                taken.insert(path.clone());
+                outputs.push((path, Output::Page(id)));
+            }
+            for (path, what) in generate::generated_files(&derived.taxonomies, config) {
+                if !taken.insert(path.clone()) {
+                    problems.push(generate::duplicate_output(site, &path));
+                    continue;
+                }
+                outputs.push((path, Output::Generated(what)));
+            }
+            let aliases = generate::alias_files(site, |path| taken.contains(path), &mut problems);
+            for (path, alias) in aliases {
+                taken.insert(path.clone());
+                outputs.push((path, Output::Alias(alias)));
+            }
+        }
+        let mut copies = BTreeMap::new();
+        for (path, content) in copied_files(theme, sources, site) {
+            if taken.contains(&path) {
+                problems.push(static_collision(&path));
+                continue;
+            }
+            copies.insert(path, content);
+        }
+        Plan {
+            outputs,
+            copies,
+            problems,
+        }
+    }
+}
+
+/// The files copied as they are, by output path: the theme's, `static/`, content assets;
+/// a later one takes an earlier one's place.
+pub(super) fn copied_files(
+    theme: Option<&Theme>,
+    sources: &Sources,
+    site: &Site,
+) -> BTreeMap<String, Content> {
+    let mut files = BTreeMap::new();
+    if let Some(theme) = theme {
+        for (url, file) in &theme.statics {
+            let content = match file {
+                StaticFile::Embedded(bytes) => Content::Static(bytes),
+                StaticFile::Disk(path) => Content::Copy(path.clone()),
+            };
+            files.insert(url.clone(), content);
+        }
+    }
+    for file in sources.statics.values() {
+        files.insert(display_path(&file.rel), Content::Copy(file.abs.clone()));
+    }
+    for (url, asset) in &site.assets {
+        files.insert(url.clone(), Content::Copy(asset.abs.clone()));
+    }
+    files
+}
+
+/// A copied file (static or content asset) would take a generated file's place.
+fn static_collision(path: &str) -> Diagnostic {
+    Diagnostic::error(
+        "duplicate-output",
+        format!("`{path}` is both a copied file and a page or file that weft makes"),
+    )
+    .help("rename the file in static/ or content/, or change the page's slug")
+}
