@@ -10,7 +10,7 @@ use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, suggest};
 use crate::frontmatter::Spanned;
 use crate::markdown::{Heading, LinkKind, LinkRef};
-use crate::site::{Page, PageId, Site, slugify};
+use crate::site::{Page, PageId, Site, slugify, stem_of};
 use crate::source::display_path;
 
 /// Why one page points at another.
@@ -92,6 +92,10 @@ pub struct Resolver<'a> {
     assets: HashMap<String, &'a str>,
     files: HashSet<String>,
     anchors: Vec<HashSet<&'a str>>,
+    /// The content paths of the Markdown files weft refused to read.
+    refused_paths: HashSet<String>,
+    /// Their names, as [`path_names`] gives them.
+    refused_names: HashSet<String>,
 }
 
 /// A reference that did not resolve, with a suggestion when one is close.
@@ -100,6 +104,20 @@ struct Miss {
     label: String,
     help: Option<String>,
     code: &'static str,
+}
+
+/// Why a reference did not resolve.
+enum Unresolved {
+    /// Nothing has that name or path: an error at the reference.
+    Miss(Miss),
+    /// It names a Markdown file weft refused to read: the refusal is the one error.
+    Refused,
+}
+
+impl From<Miss> for Unresolved {
+    fn from(miss: Miss) -> Self {
+        Unresolved::Miss(miss)
+    }
 }
 
 /// Where a reference is written, for help that says how to write it there.
@@ -120,22 +138,11 @@ impl<'a> Resolver<'a> {
         for id in site.ids() {
             let page = site.page(id);
             by_path.insert(display_path(&page.rel), id);
-            let mut names = vec![
-                page.stem.to_lowercase(),
-                page.url.trim_end_matches('/').to_lowercase(),
-            ];
+            let mut names = path_names(&page.rel).to_vec();
+            names.push(page.url.trim_end_matches('/').to_lowercase());
             if let Some(slug) = &page.fm.slug {
                 names.push(slug.value.to_lowercase());
             }
-            let path_name = display_path(&page.rel)
-                .trim_end_matches(".md")
-                .to_lowercase();
-            names.push(
-                path_name
-                    .trim_end_matches("/_index")
-                    .trim_end_matches("/index")
-                    .to_string(),
-            );
             names.sort();
             names.dedup();
             for name in names.into_iter().filter(|n| !n.is_empty()) {
@@ -178,10 +185,16 @@ impl<'a> Resolver<'a> {
             assets,
             files,
             anchors,
+            refused_paths: site.refused.iter().map(|rel| display_path(rel)).collect(),
+            refused_names: site
+                .refused
+                .iter()
+                .flat_map(|rel| path_names(rel))
+                .collect(),
         }
     }
 
-    fn find_name(&self, name: &str, written: Written) -> Result<PageId, Miss> {
+    fn find_name(&self, name: &str, written: Written) -> Result<PageId, Unresolved> {
         let key = name.trim().trim_matches('/').to_lowercase();
         for index in [&self.by_name, &self.by_title] {
             match index.get(&key).map(Vec::as_slice) {
@@ -201,15 +214,18 @@ impl<'a> Resolver<'a> {
                         Written::Link => format!("[[{first}]]"),
                         Written::Relation(key) => format!("`{key}: {first}.md`"),
                     };
-                    return Err(Miss {
+                    return Err(Unresolved::Miss(Miss {
                         code: "ambiguous-link",
                         message: format!("`{name}` could mean {} pages", many.len()),
                         label: format!("matches {}", candidates.join(", ")),
                         help: Some(format!("write the path to choose one, e.g. {example}")),
-                    });
+                    }));
                 }
                 _ => {}
             }
+        }
+        if self.refused_names.contains(&key) {
+            return Err(Unresolved::Refused);
         }
         let names = self
             .by_name
@@ -224,14 +240,14 @@ impl<'a> Resolver<'a> {
                 "`{key}` names a page by its file name, slug, title or alias, or by its path in content/, e.g. `{key}: section/page.md`"
             ),
         };
-        Err(Miss {
+        Err(Unresolved::Miss(Miss {
             code: "broken-link",
             message: format!("no page named `{name}`"),
             label: suggest(&key, names).map_or("no page has this name".into(), |s| {
                 format!("did you mean `{s}`?")
             }),
             help: Some(help),
-        })
+        }))
     }
 
     fn find_path(
@@ -240,7 +256,7 @@ impl<'a> Resolver<'a> {
         dest: &str,
         path: &str,
         written: Written,
-    ) -> Result<PageId, Miss> {
+    ) -> Result<PageId, Unresolved> {
         let (base, rest) = match path.strip_prefix("@/") {
             Some(rest) => (Path::new(""), rest),
             None => (from_dir, path),
@@ -252,16 +268,19 @@ impl<'a> Resolver<'a> {
                     "name a page inside content/ by its path there, e.g. `{key}: section/page.md`"
                 ),
             };
-            return Err(Miss {
+            return Err(Unresolved::Miss(Miss {
                 code: "broken-link",
                 message: format!("link `{dest}` leads outside the content folder"),
                 label: "outside content/".into(),
                 help: Some(help),
-            });
+            }));
         };
         let key = display_path(&normal);
         if let Some(&id) = self.by_path.get(&key) {
             return Ok(id);
+        }
+        if self.refused_paths.contains(&key) {
+            return Err(Unresolved::Refused);
         }
         let suggestion = suggest(&key, self.by_path.keys().map(String::as_str)).map(|s| {
             if path.starts_with("@/") {
@@ -280,14 +299,14 @@ impl<'a> Resolver<'a> {
                 "a `{relation}` target ending in `.md` is a path in content/ (`{key}` does not exist)"
             ),
         };
-        Err(Miss {
+        Err(Unresolved::Miss(Miss {
             code: "broken-link",
             message: format!("no page `{}` to link to", path),
             label: suggestion.map_or("no such page in content/".into(), |s| {
                 format!("did you mean `{s}`?")
             }),
             help: Some(help),
-        })
+        }))
     }
 
     fn check_anchor(&self, id: PageId, anchor: &str) -> Result<(), Miss> {
@@ -354,7 +373,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves a body link `link` written in `page`.
-    fn resolve_link(&self, from: PageId, link: &LinkRef) -> Result<Option<Target>, Miss> {
+    fn resolve_link(&self, from: PageId, link: &LinkRef) -> Result<Option<Target>, Unresolved> {
         if !link.internal {
             return Ok(None);
         }
@@ -373,7 +392,7 @@ impl<'a> Resolver<'a> {
             _ if path.ends_with(".md") => {
                 self.find_path(from_dir, &link.dest, path, Written::Link)?
             }
-            _ => return self.find_file(from_dir, &link.dest, path).map(Some),
+            _ => return Ok(Some(self.find_file(from_dir, &link.dest, path)?)),
         };
         if let Some(anchor) = anchor {
             self.check_anchor(id, anchor)?;
@@ -386,7 +405,7 @@ impl<'a> Resolver<'a> {
 
     /// Resolves a target of relation `key` written in front matter: a content path or a page
     /// name.
-    fn resolve_relation(&self, key: &str, target: &Spanned) -> Result<PageId, Miss> {
+    fn resolve_relation(&self, key: &str, target: &Spanned) -> Result<PageId, Unresolved> {
         let value = target.value.trim();
         let name = value
             .strip_prefix("[[")
@@ -400,6 +419,19 @@ impl<'a> Resolver<'a> {
             self.find_name(name, written)
         }
     }
+}
+
+/// The names a wiki link or relation may use for the file at `rel` in content/, lowercased:
+/// its stem (a folder page's folder name) and its path without `.md` (and without the file
+/// name of a folder page).
+fn path_names(rel: &Path) -> [String; 2] {
+    let path = display_path(rel).to_lowercase();
+    let path = path.trim_end_matches(".md");
+    let path = path
+        .trim_end_matches("/_index")
+        .trim_end_matches("/index")
+        .to_string();
+    [stem_of(rel).to_lowercase(), path]
 }
 
 /// The help of a broken anchor `#anchor`: the ids of the page's first headings, if it has any.
@@ -531,10 +563,12 @@ fn resolve_page(resolver: &Resolver, site: &Site, id: PageId) -> PageLinks {
                 }
                 resolved.targets.push(target);
             }
-            Err(miss) => {
-                resolved
-                    .diagnostics
-                    .push(miss.into_diagnostic(page, link.span.clone()));
+            Err(unresolved) => {
+                if let Unresolved::Miss(miss) = unresolved {
+                    resolved
+                        .diagnostics
+                        .push(miss.into_diagnostic(page, link.span.clone()));
+                }
                 resolved.targets.push(None);
             }
         }
@@ -558,9 +592,10 @@ fn resolve_page(resolver: &Resolver, site: &Site, id: PageId) -> PageLinks {
                         kind: EdgeKind::Relation(key.clone()),
                     });
                 }
-                Err(miss) => resolved
+                Err(Unresolved::Miss(miss)) => resolved
                     .diagnostics
                     .push(miss.into_diagnostic(page, value.span.clone())),
+                Err(Unresolved::Refused) => {}
             }
         }
     }
@@ -659,6 +694,27 @@ pub fn term_slug(term: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discover::MarkdownFile;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn references_to_refused_files_are_not_reported() {
+        let config: SiteConfig =
+            serde_yaml::from_str("title: T\nrelations:\n  part_of: { label: Part of }\n")
+                .expect("config");
+        let text = "---\ntitle: A\npart_of: big.md\n---\n\
+                    [big](big.md) [[Big]] [[sub/latin#x]] [gone](gone.md)\n";
+        let files = vec![MarkdownFile {
+            rel: PathBuf::from("a.md"),
+            source: SourceFile::new("content/a.md", text.to_string()),
+        }];
+        let mut problems = Vec::new();
+        let mut site = crate::site::build(files, Vec::new(), &config, false, &mut problems);
+        site.refused = ["big.md", "sub/latin.md"].map(PathBuf::from).into();
+        resolve(&site, &config, HashSet::new(), &mut problems);
+        let messages: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["no page `gone.md` to link to"]);
+    }
 
     #[test]
     fn normalizes_relative_paths() {

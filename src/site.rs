@@ -1,7 +1,7 @@
 //! The site: pages and sections in a tree, with their URLs, in the order readers see them.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -63,6 +63,10 @@ pub struct Site {
     pub home: PageId,
     /// Files under `content/` that are not Markdown, with the URL path they are copied to.
     pub assets: Vec<(String, AssetFile)>,
+    /// Markdown files under `content/` that could not be read (too large, not UTF-8, …), by
+    /// path relative to `content/`. Their refusal is their one error: links to them are not
+    /// reported. [`place`] sees only the files read: whoever read them fills this in.
+    pub refused: BTreeSet<PathBuf>,
 }
 
 impl Site {
@@ -292,6 +296,18 @@ pub fn is_valid_slug(slug: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// The name wiki links use for the file at `rel` in content/: its file stem, or the folder
+/// name for `_index.md` and `index.md`.
+pub fn stem_of(rel: &Path) -> String {
+    let name = rel.file_name().unwrap_or_default();
+    let named = if name == SECTION_FILE || name == BUNDLE_FILE {
+        rel.parent().and_then(Path::file_name)
+    } else {
+        rel.file_stem()
+    };
+    named.unwrap_or_default().to_string_lossy().into_owned()
+}
+
 fn folder_title(stem: &str) -> String {
     let words = stem.replace(['-', '_'], " ");
     let mut chars = words.chars();
@@ -353,17 +369,7 @@ fn assemble(
             .to_string_lossy()
             .into_owned();
         let is_folder_page = file_name == SECTION_FILE || file_name == BUNDLE_FILE;
-        let stem = if is_folder_page {
-            dir.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        } else {
-            p.rel
-                .file_stem()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned()
-        };
+        let stem = stem_of(&p.rel);
         let url = if is_folder_page {
             dir_urls.get(&dir).cloned().unwrap_or_default()
         } else {
@@ -415,6 +421,7 @@ fn assemble(
         pages,
         home,
         assets,
+        refused: BTreeSet::new(),
     }
 }
 

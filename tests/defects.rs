@@ -105,3 +105,22 @@ fn a_broken_relation_gets_help_about_relations() {
     let text = failed_build(&site, &["build"]);
     insta::assert_snapshot!("broken_relation", text);
 }
+
+#[test]
+#[ignore = "needs the pipeline (src/pipeline/derived.rs) to fill Site::refused from the \
+            Markdown files it could not read"]
+fn links_to_refused_pages_are_not_reported_missing() {
+    let body = "Lorem ipsum dolor sit amet.\n\n".repeat(400_000);
+    let site = Site::new(&[
+        ("content/_index.md", HOME),
+        ("content/big.md", &format!("---\ntitle: Big\n---\n{body}")),
+        (
+            "content/a.md",
+            "---\ntitle: A\npart_of: big.md\nrelated: \"[[latin]]\"\n---\n\
+             See [big](big.md), [[big]], [[big#part]], [latin](sub/latin.md) and [[sub/latin]].\n",
+        ),
+    ]);
+    site.write_bytes("content/sub/latin.md", b"---\ntitle: Latin\n---\ncaf\xe9\n");
+    let text = failed_build(&site, &["build"]);
+    insta::assert_snapshot!("links_to_refused_pages", text);
+}
