@@ -7,7 +7,6 @@
 //! of `weft serve`. [`source`] and [`diag`] are shared by all of them; [`commands`] are the
 //! command line's, and nothing else imports them.
 
-pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diag;
