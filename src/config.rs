@@ -94,13 +94,11 @@ pub const BUILTIN_KEYS: &[&str] = &[
     "extra",
 ];
 
-/// The configuration read from disk, with its source for later diagnostics.
+/// The configuration read from disk.
 #[derive(Debug)]
 pub struct LoadedConfig {
     /// The typed configuration.
     pub config: SiteConfig,
-    /// The file it came from.
-    pub source: Source,
 }
 
 /// Reads and checks `weft.yaml` under `root`.
@@ -126,7 +124,7 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Vec<Diagnostic>> {
         .map_err(|err| vec![yaml::error_to_diagnostic(&err, &source, 0, CONFIG_FILE)])?;
     let problems = validate(&config, &source);
     if problems.is_empty() {
-        Ok(LoadedConfig { config, source })
+        Ok(LoadedConfig { config })
     } else {
         Err(problems)
     }

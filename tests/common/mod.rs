@@ -17,7 +17,8 @@ pub struct Site {
     pub dir: tempfile::TempDir,
 }
 
-/// A minimal weft.yaml with two taxonomies and the relations of the flagship site.
+/// A minimal weft.yaml with one taxonomy (`topics`) and two relations: `part_of` (with its
+/// inverse `has_part`) and the symmetric `related`.
 pub const CONFIG: &str = "title: Test site\nbase_url: https://example.org/\nsearch: false\ntaxonomies: [topics]\nrelations:\n  part_of: { label: \"Part of\", inverse: has_part, inverse_label: \"Includes\" }\n  related: { label: \"Related\", symmetric: true }\n";
 
 impl Site {
