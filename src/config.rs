@@ -199,11 +199,6 @@ fn validate(config: &SiteConfig, source: &Source) -> Vec<Diagnostic> {
 }
 
 impl SiteConfig {
-    /// Whether `key` is a front matter key the site defines (taxonomy or relation).
-    pub fn is_site_key(&self, key: &str) -> bool {
-        self.taxonomies.iter().any(|t| t == key) || self.relations.contains_key(key)
-    }
-
     /// Every front matter key a page may use, for suggestions.
     pub fn front_matter_keys(&self) -> Vec<&str> {
         let mut keys: Vec<&str> = BUILTIN_KEYS.to_vec();

@@ -686,11 +686,6 @@ fn push_group(
     }
 }
 
-/// The URL-path slug of a taxonomy term.
-pub fn term_slug(term: &str) -> String {
-    slugify(term)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

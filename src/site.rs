@@ -12,7 +12,7 @@ use crate::diag::Diagnostic;
 use crate::discover::{AssetFile, MarkdownFile};
 use crate::frontmatter::{self, FrontMatter, SortBy};
 use crate::markdown::{self, Rendered};
-use crate::source::{Source, SourceFile, display_path};
+use crate::source::{Source, SourceFile};
 
 /// The index of a page or section in [`Site::pages`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -105,11 +105,6 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    /// Path relative to `content/`.
-    pub fn rel(&self) -> &Path {
-        &self.rel
-    }
-
     /// The file it was parsed from.
     pub fn source(&self) -> &Source {
         &self.source
@@ -527,11 +522,6 @@ fn check_unique_urls(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
             );
         }
     }
-}
-
-/// `rel` shown as written under `content/`.
-pub fn content_path(rel: &Path) -> String {
-    display_path(rel)
 }
 
 #[cfg(test)]
