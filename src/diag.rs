@@ -275,6 +275,103 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// How diagnostics are written out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// For people: rustc's style, with a snippet and a caret, and a count line.
+    #[default]
+    Human,
+    /// For editors and tools: a JSON object per line (see [`Diagnostic::to_json`]).
+    Json,
+    /// For GitHub Actions: a workflow command per diagnostic, which annotates the line.
+    Github,
+}
+
+impl Diagnostic {
+    /// The diagnostic as one JSON object: `code`, `severity`, `message`, `file`, `line`,
+    /// `column`, `end` (`line` and `column` after the span), `label` and `help`; the place
+    /// fields are null for a diagnostic without one. Lines and columns count from 1, columns
+    /// in characters.
+    pub fn to_json(&self) -> serde_json::Value {
+        let place = self.location.as_ref().map(|loc| {
+            let (line, column) = loc.file.line_col(loc.span.start);
+            let (end_line, end_column) = loc.file.line_col(loc.span.end);
+            (loc.file.display_path(), line, column, end_line, end_column)
+        });
+        serde_json::json!({
+            "code": self.code,
+            "severity": match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            "message": self.message,
+            "file": place.as_ref().map(|p| &p.0),
+            "line": place.as_ref().map(|p| p.1),
+            "column": place.as_ref().map(|p| p.2),
+            "end": place.as_ref().map(|p| serde_json::json!({ "line": p.3, "column": p.4 })),
+            "label": (!self.label.is_empty()).then_some(&self.label),
+            "help": self.help,
+        })
+    }
+
+    /// The diagnostic as a GitHub Actions workflow command (`::error file=…,line=…::…`);
+    /// `prefix` is the site's folder as seen from the repository's root.
+    pub fn to_github(&self, prefix: &str) -> String {
+        let command = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut properties = Vec::new();
+        if let Some(loc) = &self.location {
+            let (line, column) = loc.file.line_col(loc.span.start);
+            let (end_line, end_column) = loc.file.line_col(loc.span.end);
+            let file = format!("{prefix}{}", loc.file.display_path());
+            properties.push(format!("file={}", github_property(&file)));
+            properties.push(format!("line={line},col={column}"));
+            properties.push(format!("endLine={end_line},endColumn={end_column}"));
+        }
+        properties.push(format!("title={}", github_property(self.code)));
+        let mut message = self.message.clone();
+        if let Some(help) = &self.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        format!(
+            "::{command} {}::{}\n",
+            properties.join(","),
+            github_data(&message)
+        )
+    }
+}
+
+/// Escapes a workflow command's message, as GitHub's toolkit does.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value, as GitHub's toolkit does.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+impl Diagnostics {
+    /// Every diagnostic, sorted, in `format`; `prefix` is the site's folder as seen from the
+    /// repository's root, for [`Format::Github`].
+    pub fn render_as(self, format: Format, color: bool, prefix: &str) -> String {
+        match format {
+            Format::Human => self.render(color),
+            Format::Json => self
+                .sorted()
+                .iter()
+                .map(|d| format!("{}\n", d.to_json()))
+                .collect(),
+            Format::Github => self.sorted().iter().map(|d| d.to_github(prefix)).collect(),
+        }
+    }
+}
+
 /// The candidate nearest to `wanted` by edit distance, if it is close enough to be a likely typo.
 pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wanted_lower = wanted.to_lowercase();
@@ -304,6 +401,36 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_and_github_formats_carry_the_place() {
+        let file = crate::source::SourceFile::new(
+            "content/x.md",
+            "---\ntitle: a, b\n---\nbé [x](y.md)\n".into(),
+        );
+        let diagnostic = Diagnostic::error("broken-link", "no page `y.md`: 50% gone")
+            .at(&file, 24..28)
+            .label("here")
+            .help("fix it");
+        let json = diagnostic.to_json();
+        assert_eq!(json["file"], "content/x.md");
+        assert_eq!(
+            (json["line"].as_u64(), json["column"].as_u64()),
+            (Some(4), Some(4))
+        );
+        assert_eq!(
+            (json["end"]["line"].as_u64(), json["end"]["column"].as_u64()),
+            (Some(4), Some(8))
+        );
+        assert_eq!(json["severity"], "error");
+        assert_eq!(json["help"], "fix it");
+        assert_eq!(
+            diagnostic.to_github("docs/"),
+            "::error file=docs/content/x.md,line=4,col=4,endLine=4,endColumn=8,title=broken-link::no page `y.md`: 50%25 gone%0Ahelp: fix it\n"
+        );
+        let nowhere = Diagnostic::warning("config", "a, b").to_json();
+        assert!(nowhere["file"].is_null() && nowhere["line"].is_null());
+    }
 
     #[test]
     fn suggests_near_names_only() {

@@ -92,6 +92,8 @@ pub struct SiteWatcher {
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     events: Receiver<DebounceEventResult>,
     watched: BTreeSet<PathBuf>,
+    /// Problems met while watching, for the caller to show ([`SiteWatcher::take_warnings`]).
+    warnings: Vec<String>,
 }
 
 impl SiteWatcher {
@@ -107,6 +109,7 @@ impl SiteWatcher {
             debouncer,
             events,
             watched: BTreeSet::new(),
+            warnings: Vec::new(),
         };
         watcher.watch_source_dirs();
         Ok(watcher)
@@ -120,12 +123,19 @@ impl SiteWatcher {
                     Ok(()) => {
                         self.watched.insert(dir);
                     }
-                    Err(err) => eprintln!("warning: cannot watch {}: {err}", dir.display()),
+                    Err(err) => self
+                        .warnings
+                        .push(format!("cannot watch {}: {err}", dir.display())),
                 }
             }
         }
         // A folder that was removed is watched again when it comes back.
         self.watched.retain(|dir| dir.is_dir());
+    }
+
+    /// The problems met while watching since the last call, each in a line.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
     }
 
     /// Blocks until some files of the site changed and returns them, sorted, without the
@@ -148,7 +158,7 @@ impl SiteWatcher {
                     }
                     Err(errors) => {
                         for err in errors {
-                            eprintln!("warning: watching the site: {err}");
+                            self.warnings.push(format!("watching the site: {err}"));
                         }
                     }
                 }

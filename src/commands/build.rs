@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::commands::progress::Progress;
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, Format};
 use crate::discover;
 use crate::external;
 use crate::output;
@@ -29,8 +29,60 @@ pub fn report(diagnostics: Diagnostics, quiet: bool) {
     }
 }
 
+/// Where and how `build` and `check` tell what they found: diagnostics for people on
+/// stderr, for tools ([`Format::Json`], [`Format::Github`]) on stdout; the summary lines
+/// always on stderr, and none with `quiet`.
+pub struct Reporter {
+    format: Format,
+    quiet: bool,
+    /// The site's folder as a prefix of paths, for GitHub's annotations (`docs/`).
+    prefix: String,
+}
+
+impl Reporter {
+    /// A reporter for the site in `root`.
+    pub fn new(format: Format, quiet: bool, root: &Path) -> Reporter {
+        // GitHub wants paths from the repository's root, where the workflow runs weft.
+        let cwd = std::env::current_dir().ok();
+        let root = cwd
+            .as_deref()
+            .and_then(|cwd| root.strip_prefix(cwd).ok())
+            .unwrap_or(root);
+        let root = root.to_string_lossy().replace('\\', "/");
+        let prefix = match root.trim_start_matches("./").trim_end_matches('/') {
+            "" | "." => String::new(),
+            folder => format!("{folder}/"),
+        };
+        Reporter {
+            format,
+            quiet,
+            prefix,
+        }
+    }
+
+    /// Writes `diagnostics`; with `quiet`, only when one is an error.
+    pub fn diagnostics(&self, diagnostics: Diagnostics) {
+        if self.format == Format::Human {
+            return report(diagnostics, self.quiet);
+        }
+        if self.quiet && !diagnostics.has_errors() {
+            return;
+        }
+        print!(
+            "{}",
+            diagnostics.render_as(self.format, false, &self.prefix)
+        );
+    }
+}
+
 /// `weft build`: builds and, if nothing failed, writes the site. Returns the exit code.
-pub fn run(options: &BuildOptions, output: Option<&Path>, quiet: bool, verbose: bool) -> u8 {
+pub fn run(
+    options: &BuildOptions,
+    output: Option<&Path>,
+    reporter: &Reporter,
+    verbose: bool,
+) -> u8 {
+    let quiet = reporter.quiet;
     let started = Instant::now();
     let out = output.map_or_else(|| options.root.join("public"), Path::to_path_buf);
     if let Err(problem) = guard_output(&options.root, &out) {
@@ -60,7 +112,7 @@ pub fn run(options: &BuildOptions, output: Option<&Path>, quiet: bool, verbose: 
     let (built, diagnostics) = pipeline::build(options, Pages::Write(&writer));
     progress.finish();
     let clean = diagnostics.counts() == (0, 0);
-    report(diagnostics, quiet);
+    reporter.diagnostics(diagnostics);
     let Some(mut built) = built else {
         writer.abandon();
         eprintln!("error: build failed; {} was left as it was", out.display());
@@ -141,11 +193,12 @@ fn up_to_date(out: &Path, manifest: &Path, fingerprint: &str) -> Option<pipeline
 }
 
 /// `weft check`: every validation of build, nothing written.
-pub fn check(options: &BuildOptions, quiet: bool, verbose: bool) -> u8 {
+pub fn check(options: &BuildOptions, reporter: &Reporter, verbose: bool) -> u8 {
+    let quiet = reporter.quiet;
     let progress = Progress::start("checking the site", quiet);
     let (built, diagnostics) = pipeline::build(options, Pages::Discard);
     progress.finish();
-    report(diagnostics, quiet);
+    reporter.diagnostics(diagnostics);
     match built {
         Some(built) => {
             if verbose {
@@ -162,7 +215,12 @@ pub fn check(options: &BuildOptions, quiet: bool, verbose: bool) -> u8 {
 
 /// `weft check --external`: every validation of `weft check`, then the external links of
 /// the same parse of the site. Writes nothing but the cache. Returns the exit code.
-pub fn check_external(options: &BuildOptions, settings: &external::Settings, quiet: bool) -> u8 {
+pub fn check_external(
+    options: &BuildOptions,
+    settings: &external::Settings,
+    reporter: &Reporter,
+) -> u8 {
+    let quiet = reporter.quiet;
     let progress = Progress::start("checking the site", quiet);
     let (built, mut diagnostics) = pipeline::build(options, Pages::Discard);
     progress.finish();
@@ -175,7 +233,7 @@ pub fn check_external(options: &BuildOptions, settings: &external::Settings, qui
         Ok(built) => external::check_site(&built.site, &options.root, settings),
         Err(Some(derived)) => external::check_site(&derived.site, &options.root, settings),
         Err(None) => {
-            report(diagnostics, quiet);
+            reporter.diagnostics(diagnostics);
             return 1;
         }
     };
@@ -184,7 +242,7 @@ pub fn check_external(options: &BuildOptions, settings: &external::Settings, qui
     }
     diagnostics.extend(checked.diagnostics);
     let failed = diagnostics.has_errors();
-    report(diagnostics, quiet);
+    reporter.diagnostics(diagnostics);
     if !quiet {
         let counts = match &site {
             Ok(built) => format!("{}, ", built.counts),

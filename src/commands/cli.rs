@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::{build, new, serve};
+use crate::commands::build::{self, Reporter};
+use crate::commands::{new, serve};
+use crate::diag::Format;
 use crate::pipeline;
 
 /// weft: a static site generator for cross-linked documentation and knowledge bases.
@@ -38,6 +40,28 @@ enum Command {
     New(NewCommand),
 }
 
+/// How `build` and `check` write diagnostics.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    /// For people, with the source line and a caret.
+    Human,
+    /// One JSON object per line on stdout: code, severity, message, file, line, column,
+    /// end, label, help.
+    Json,
+    /// GitHub Actions annotations on stdout.
+    Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Format {
+        match format {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 struct BuildArgs {
     /// Where to write the site.
@@ -49,6 +73,9 @@ struct BuildArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// How to write diagnostics.
+    #[arg(long, value_enum, default_value = "human")]
+    format: FormatArg,
 }
 
 #[derive(Debug, Args)]
@@ -56,6 +83,9 @@ struct CheckArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// How to write diagnostics.
+    #[arg(long, value_enum, default_value = "human")]
+    format: FormatArg,
     /// Also check links to other sites (http, https); links that work are cached for a day
     /// in .weft-cache/external.json.
     #[arg(long)]
@@ -107,14 +137,16 @@ pub fn run() -> u8 {
     };
     match cli.command {
         Command::Build(args) => {
+            let reporter = Reporter::new(args.format.into(), cli.quiet, &cli.root);
             let options = pipeline::BuildOptions {
                 root: cli.root,
                 base_url: args.base_url,
                 drafts: args.drafts,
             };
-            build::run(&options, args.output.as_deref(), cli.quiet, cli.verbose)
+            build::run(&options, args.output.as_deref(), &reporter, cli.verbose)
         }
         Command::Check(args) => {
+            let reporter = Reporter::new(args.format.into(), cli.quiet, &cli.root);
             let options = pipeline::BuildOptions {
                 root: cli.root,
                 base_url: None,
@@ -125,9 +157,9 @@ pub fn run() -> u8 {
                     timeout: std::time::Duration::from_secs(args.timeout),
                     ..Default::default()
                 };
-                return build::check_external(&options, &settings, cli.quiet);
+                return build::check_external(&options, &settings, &reporter);
             }
-            build::check(&options, cli.quiet, cli.verbose)
+            build::check(&options, &reporter, cli.verbose)
         }
         Command::Serve(args) => serve::run(serve::ServeOptions {
             build: pipeline::BuildOptions {

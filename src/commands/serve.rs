@@ -164,7 +164,7 @@ pub fn run(options: ServeOptions) -> u8 {
         ..options.build
     };
     // Watching starts first, so that a change during the first build is not missed.
-    let watcher = match SiteWatcher::new(&root) {
+    let mut watcher = match SiteWatcher::new(&root) {
         Ok(watcher) => watcher,
         Err(err) => {
             eprintln!("error: cannot watch {}: {err}", root.display());
@@ -178,6 +178,9 @@ pub fn run(options: ServeOptions) -> u8 {
         history: VecDeque::new(),
         pending: None,
     };
+    for warning in watcher.take_warnings() {
+        eprintln!("warning: {warning}");
+    }
     let mut cache = BuildCache::new(build);
     cache.defer(true);
     let first = rebuild(&empty, &[], &mut cache, options.verbosity);
@@ -243,6 +246,9 @@ fn watch_and_rebuild(
     verbosity: Verbosity,
 ) {
     while let Some(changes) = watcher.next_changes() {
+        for warning in watcher.take_warnings() {
+            eprintln!("warning: {warning}");
+        }
         if verbosity == Verbosity::Verbose {
             for change in &changes {
                 let shown = change
