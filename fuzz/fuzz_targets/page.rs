@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use weft::output::Files;
+use weft::generate;
 use weft_fuzz::{check_diagnostics, page_text, site_with, with_renderer};
 
 const PLACES: &[&str] = &[
@@ -28,19 +28,34 @@ fuzz_target!(|data: &[u8]| {
     let mut diagnostics = Vec::new();
     let site = site_with(rel, text, &mut diagnostics);
     let files = with_renderer(&site, &mut diagnostics, |renderer, problems| {
-        let mut files = Files::new();
+        let mut files = Vec::new();
         for id in site.ids() {
             let page = site.page(id);
-            let html = renderer.render_page(id);
+            let html = renderer.render_page(id, None);
             if page.fm.template.is_none() {
                 let html = html.unwrap_or_else(|d| panic!("{}", d.render(false)));
                 assert!(!html.contains('\0'), "a marker is left in {}", page.url);
             }
+            files.push(generate::page_file(&page.url));
         }
-        weft::generate::add_generated(renderer, &mut files, problems);
+        let taxonomies = weft::taxonomy::collect(&site, weft_fuzz::config());
+        for (path, what) in generate::generated_files(&taxonomies, weft_fuzz::config()) {
+            if let Err(problem) = generate::make(renderer, what, None) {
+                problems.push(problem);
+            }
+            files.push(path);
+        }
+        let taken: std::collections::HashSet<String> = files.iter().cloned().collect();
+        let aliases = generate::alias_files(&site, |path| taken.contains(path), problems);
+        for (path, alias) in aliases {
+            if let Err(problem) = generate::make_alias(renderer, alias, None) {
+                problems.push(problem);
+            }
+            files.push(path);
+        }
         files
     });
-    for path in files.keys() {
+    for path in &files {
         let inside = !path.is_empty()
             && !path.starts_with('/')
             && !path.contains('\\')

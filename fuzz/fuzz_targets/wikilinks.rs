@@ -84,7 +84,9 @@ fuzz_target!(|data: &[u8]| {
     let mut diagnostics = Vec::new();
     let site = site_with("eu/wiki.md", body, &mut diagnostics);
     let id = page_from(&site, "eu/wiki.md").expect("not a draft");
-    let html = with_renderer(&site, &mut diagnostics, |renderer, _| renderer.content(id));
+    let html = with_renderer(&site, &mut diagnostics, |renderer, _| {
+        renderer.content(&renderer.view(None), id)
+    });
     assert!(!html.contains('\0'), "a marker is left in {html:?}");
     check_diagnostics(&diagnostics);
 });

@@ -115,7 +115,7 @@ pub fn check_diagnostics(diagnostics: &[Diagnostic]) {
 }
 
 /// Runs the stages after parsing on `site` (links, taxonomies) and hands `f` the renderer,
-/// as `commands::build::build_site` does.
+/// as `pipeline::build` does.
 pub fn with_renderer<T>(
     site: &Site,
     diagnostics: &mut Vec<Diagnostic>,
@@ -125,15 +125,8 @@ pub fn with_renderer<T>(
     let taxonomies = weft::taxonomy::collect(site, config());
     let page_terms = weft::taxonomy::page_terms(&taxonomies, site.pages.len());
     let urls = render::Urls::new(&config().base_url);
-    let renderer = render::Renderer {
-        config: config(),
-        site,
-        graph: &graph,
-        taxonomies: &taxonomies,
-        page_terms: &page_terms,
-        urls: &urls,
-        theme: theme(),
-    };
+    let data = render::Data::new(site, &graph, &taxonomies, &page_terms);
+    let renderer = render::Renderer::new(config(), data, &urls, theme());
     f(&renderer, diagnostics)
 }
 
