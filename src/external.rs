@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,7 @@ use ureq::ResponseExt;
 
 use crate::diag::Diagnostic;
 use crate::markdown::is_external;
+use crate::output::lock;
 use crate::site::Site;
 use crate::source::Source;
 
@@ -216,11 +217,6 @@ pub fn check_all<S: AsRef<str> + Sync>(urls: &[S], settings: &Settings) -> Vec<O
         .into_iter()
         .map(|o| o.unwrap_or_else(|| Outcome::Broken("not checked".into())))
         .collect()
-}
-
-/// Locks `mutex`, also when a thread panicked while holding it.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn agent(settings: &Settings) -> ureq::Agent {
