@@ -150,86 +150,40 @@ pub fn draw(site: &Outline, urls: &Urls) -> MapDrawing {
         .collect();
     let group_index: BTreeMap<PageId, usize> =
         heads.iter().enumerate().map(|(i, &h)| (h, i)).collect();
-    let ids = || (0..site.nodes.len() as u32).map(PageId);
-    let group: Vec<usize> = ids().map(|id| group_index[&group_of(site, id)]).collect();
-    let raw = layout(site, &group, heads.len());
-
-    let (min_x, max_x, min_y, max_y) = raw.iter().fold(
-        (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
-        |(a, b, c, d), &(x, y)| (a.min(x), b.max(x), c.min(y), d.max(y)),
-    );
-    let span = (max_x - min_x).max(max_y - min_y).max(1.0);
-    let labels = site.nodes.len() <= LABELS_UP_TO;
-    let pad = if labels {
-        8.0 * LABEL_CHARS as f64 / 2.0
-    } else {
-        MARGIN
-    };
-    let scale = (WIDTH - 2.0 * pad) / span;
-    let height = ((max_y - min_y) * scale + 2.0 * MARGIN + 20.0).max(200.0);
-    let position: Vec<(f64, f64)> = raw
-        .iter()
-        .map(|&(x, y)| {
-            (
-                pad + (x - min_x) * scale,
-                MARGIN + 14.0 + (y - min_y) * scale,
-            )
-        })
+    let group: Vec<usize> = ids(site)
+        .map(|id| group_index[&group_of(site, id)])
         .collect();
-
+    let labels = site.nodes.len() <= LABELS_UP_TO;
+    let (position, height) = fit(&layout(site, &group, heads.len()), labels);
     let mut svg = String::new();
     let _ = write!(
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"site-map\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" role=\"group\" aria-labelledby=\"map-title\"><title id=\"map-title\">Map of {} pages and the links between them</title>",
         site.nodes.len()
     );
-    svg.push_str("<g class=\"edges\">");
-    for edge in site.edges {
-        let (x1, y1) = position[edge.from.0 as usize];
-        let (x2, y2) = position[edge.to.0 as usize];
-        let class = match edge.kind {
-            EdgeKind::Link => "edge link",
-            EdgeKind::Relation(_) => "edge relation",
-        };
-        let _ = write!(
-            svg,
-            "<line class=\"{class}\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\"/>"
-        );
-    }
-    svg.push_str("</g>");
+    draw_edges(&mut svg, site, &position);
     let mut legend = Vec::new();
     for (g, head) in heads.iter().enumerate() {
-        let members: Vec<PageId> = ids().filter(|id| group[id.0 as usize] == g).collect();
+        let members: Vec<PageId> = ids(site).filter(|id| group[id.0 as usize] == g).collect();
         if members.is_empty() {
             continue;
         }
         let class = format!("g{}", g % 8);
         let _ = write!(svg, "<g class=\"group {class}\">");
-        let mut pages = Vec::new();
-        for &id in &members {
-            let page = &site.nodes[id.0 as usize];
-            let (x, y) = position[id.0 as usize];
-            let url = urls.path(page.url);
-            let hub = id == *head;
-            let _ = write!(
-                svg,
-                "<a href=\"{}\"><title>{}</title><circle class=\"node{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{}\"/>",
-                escaped(&url),
-                escaped(page.title),
-                if hub { " section" } else { "" },
-                if hub { 8 } else { 5 },
-            );
-            if labels || hub {
-                let _ = write!(
-                    svg,
-                    "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                    y - 10.0,
-                    escaped(&shorten(page.title))
-                );
-            }
-            svg.push_str("</a>");
-            pages.push((page.title.to_string(), url));
-        }
+        let pages = members
+            .iter()
+            .map(|&id| {
+                draw_node(
+                    &mut svg,
+                    site,
+                    urls,
+                    id,
+                    position[id.0 as usize],
+                    id == *head,
+                    labels,
+                )
+            })
+            .collect();
         svg.push_str("</g>");
         let head_page = &site.nodes[head.0 as usize];
         legend.push(MapGroup {
@@ -246,6 +200,86 @@ pub fn draw(site: &Outline, urls: &Urls) -> MapDrawing {
         edges: site.edges.len(),
         groups: legend,
     }
+}
+
+fn ids(site: &Outline) -> impl Iterator<Item = PageId> + use<> {
+    (0..site.nodes.len() as u32).map(PageId)
+}
+
+/// Scales the layout's positions into the drawing's width; returns them and its height.
+fn fit(raw: &[(f64, f64)], labels: bool) -> (Vec<(f64, f64)>, f64) {
+    let (min_x, max_x, min_y, max_y) = raw.iter().fold(
+        (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+        |(a, b, c, d), &(x, y)| (a.min(x), b.max(x), c.min(y), d.max(y)),
+    );
+    let span = (max_x - min_x).max(max_y - min_y).max(1.0);
+    let pad = if labels {
+        8.0 * LABEL_CHARS as f64 / 2.0
+    } else {
+        MARGIN
+    };
+    let scale = (WIDTH - 2.0 * pad) / span;
+    let height = ((max_y - min_y) * scale + 2.0 * MARGIN + 20.0).max(200.0);
+    let position = raw
+        .iter()
+        .map(|&(x, y)| {
+            (
+                pad + (x - min_x) * scale,
+                MARGIN + 14.0 + (y - min_y) * scale,
+            )
+        })
+        .collect();
+    (position, height)
+}
+
+fn draw_edges(svg: &mut String, site: &Outline, position: &[(f64, f64)]) {
+    svg.push_str("<g class=\"edges\">");
+    for edge in site.edges {
+        let (x1, y1) = position[edge.from.0 as usize];
+        let (x2, y2) = position[edge.to.0 as usize];
+        let class = match edge.kind {
+            EdgeKind::Link => "edge link",
+            EdgeKind::Relation(_) => "edge relation",
+        };
+        let _ = write!(
+            svg,
+            "<line class=\"{class}\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\"/>"
+        );
+    }
+    svg.push_str("</g>");
+}
+
+/// Draws one page as a linked circle, labelled when `labels` or it heads its group;
+/// returns its title and URL for the list under the map.
+fn draw_node(
+    svg: &mut String,
+    site: &Outline,
+    urls: &Urls,
+    id: PageId,
+    (x, y): (f64, f64),
+    hub: bool,
+    labels: bool,
+) -> (String, String) {
+    let page = &site.nodes[id.0 as usize];
+    let url = urls.path(page.url);
+    let _ = write!(
+        svg,
+        "<a href=\"{}\"><title>{}</title><circle class=\"node{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{}\"/>",
+        escaped(&url),
+        escaped(page.title),
+        if hub { " section" } else { "" },
+        if hub { 8 } else { 5 },
+    );
+    if labels || hub {
+        let _ = write!(
+            svg,
+            "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            y - 10.0,
+            escaped(&shorten(page.title))
+        );
+    }
+    svg.push_str("</a>");
+    (page.title.to_string(), url)
 }
 
 fn shorten(title: &str) -> String {

@@ -191,6 +191,42 @@ struct BodyWriter<'a, 'd> {
 }
 
 impl<'a> BodyWriter<'a, '_> {
+    /// Starts collecting a heading's text; its tag is written when it ends.
+    fn start_heading(
+        &mut self,
+        level: u8,
+        id: Option<CowStr<'a>>,
+        classes: &[CowStr<'a>],
+        span: Range<usize>,
+    ) {
+        self.heading = Some(HeadingBuf {
+            level,
+            explicit_id: id.map(|id| id.to_string()),
+            classes: classes.iter().map(|c| c.to_string()).collect(),
+            slot: self.out.len(),
+            title: String::new(),
+            span,
+        });
+        self.out.push(Event::Html(CowStr::Borrowed("")));
+    }
+
+    /// Notes an image's link and starts collecting its alt text.
+    fn start_image(&mut self, dest_url: &str, title: &str, span: Range<usize>) {
+        let link = self.rendered.links.len();
+        self.rendered.links.push(LinkRef {
+            dest: dest_url.to_string(),
+            kind: LinkKind::Image,
+            span: dest_span(self.file, &span, dest_url),
+            internal: !is_external(dest_url),
+        });
+        self.image = Some(ImageBuf {
+            link,
+            title: title.to_string(),
+            alt: String::new(),
+            span,
+        });
+    }
+
     fn event(&mut self, event: Event<'a>, span: Range<usize>) {
         if self.image.is_some() {
             self.image_event(event);
@@ -199,17 +235,7 @@ impl<'a> BodyWriter<'a, '_> {
         match event {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
-            }) => {
-                self.heading = Some(HeadingBuf {
-                    level: level as u8,
-                    explicit_id: id.map(|id| id.to_string()),
-                    classes: classes.iter().map(|c| c.to_string()).collect(),
-                    slot: self.out.len(),
-                    title: String::new(),
-                    span,
-                });
-                self.out.push(Event::Html(CowStr::Borrowed("")));
-            }
+            }) => self.start_heading(level as u8, id, &classes, span),
             Event::End(TagEnd::Heading(_)) => self.end_heading(),
             Event::Start(Tag::Link {
                 link_type,
@@ -225,22 +251,7 @@ impl<'a> BodyWriter<'a, '_> {
             }
             Event::Start(Tag::Image {
                 dest_url, title, ..
-            }) => {
-                let link = self.rendered.links.len();
-                self.rendered.links.push(LinkRef {
-                    dest: dest_url.to_string(),
-                    kind: LinkKind::Image,
-                    span: dest_span(self.file, &span, &dest_url),
-                    internal: !is_external(&dest_url),
-                });
-                let title = title.to_string();
-                self.image = Some(ImageBuf {
-                    link,
-                    title,
-                    alt: String::new(),
-                    span,
-                });
-            }
+            }) => self.start_image(&dest_url, &title, span),
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, name) = alert_name(kind);
                 let open = format!(

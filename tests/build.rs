@@ -607,3 +607,21 @@ fn front_matter_values_are_escaped_by_the_default_theme() {
     let html = site.out("eu/evil/index.html");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
 }
+
+#[test]
+fn counts_are_singular_for_one() {
+    let site = Site::new(&[
+        ("content/_index.md", &page("Home", "Hello.")),
+        ("content/one.md", &page("One", "Just one page.")),
+    ]);
+    let output = site.weft(&["build"]);
+    assert!(output.status.success());
+    let text = stderr(&output, site.root());
+    assert!(
+        text.starts_with("built 1 page and 1 section into "),
+        "{text}"
+    );
+    let output = site.weft(&["check"]);
+    let text = stderr(&output, site.root());
+    assert_eq!(text.trim(), "checked 1 page and 1 section: no errors");
+}

@@ -171,7 +171,7 @@ fn a_site_whose_external_links_work_passes() {
     assert!(output.status.success(), "{text}");
     assert_eq!(
         text.trim(),
-        "checked 0 pages and 1 sections, 2 external links (0 known good from .weft-cache/external.json): no errors"
+        "checked 0 pages and 1 section, 2 external links (0 known good from .weft-cache/external.json): no errors"
     );
 }
 
