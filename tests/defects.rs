@@ -107,8 +107,6 @@ fn a_broken_relation_gets_help_about_relations() {
 }
 
 #[test]
-#[ignore = "needs the pipeline (src/pipeline/derived.rs) to fill Site::refused from the \
-            Markdown files it could not read"]
 fn links_to_refused_pages_are_not_reported_missing() {
     let body = "Lorem ipsum dolor sit amet.\n\n".repeat(400_000);
     let site = Site::new(&[

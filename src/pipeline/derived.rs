@@ -37,7 +37,9 @@ impl Derived {
     ) -> Derived {
         let mut problems = Vec::new();
         let assets = sources.content_assets.values().cloned().collect();
-        let site = site::place(sources.parsed(), assets, config, drafts, &mut problems);
+        let mut site = site::place(sources.parsed(), assets, config, drafts, &mut problems);
+        // Links to a file that could not be read are not reported again as missing pages.
+        site.refused = sources.unreadable();
         timings.stage("place");
         let known_files = known_files(&site);
         let ((graph, link_problems), (taxonomies, page_terms)) = rayon::join(

@@ -1,7 +1,7 @@
 //! The site's source files as last read: Markdown parsed, other files listed. A change makes
 //! only its own path (a file, or a folder and what is under it) be read again.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -178,6 +178,15 @@ impl Sources {
             }
         }
         problems
+    }
+
+    /// The Markdown files that could not be read, by path relative to `content/`.
+    pub fn unreadable(&self) -> BTreeSet<PathBuf> {
+        self.markdown
+            .iter()
+            .filter(|(_, entry)| matches!(entry, Markdown::Unreadable(_)))
+            .map(|(rel, _)| rel.clone())
+            .collect()
     }
 
     /// The parsed files.
