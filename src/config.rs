@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::{Source, SourceFile};
 use crate::yaml;
 
@@ -108,13 +108,13 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Vec<Diagnostic>> {
         Ok(text) => text,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             return Err(vec![
-                Diagnostic::error("no-config", format!("no {CONFIG_FILE} in {}", root.display()))
+                Diagnostic::error(Code::NoConfig, format!("no {CONFIG_FILE} in {}", root.display()))
                     .help("run weft in the site's folder, pass --root DIR, or create a site with `weft new site DIR`"),
             ]);
         }
         Err(err) => {
             return Err(vec![Diagnostic::error(
-                "io",
+                Code::Io,
                 format!("cannot read {}: {err}", path.display()),
             )]);
         }
@@ -139,7 +139,7 @@ fn validate(config: &SiteConfig, source: &Source) -> Vec<Diagnostic> {
     {
         problems.push(
             Diagnostic::error(
-                "invalid-config",
+                Code::InvalidConfig,
                 format!("base_url `{}` is not a URL", config.base_url),
             )
             .at(source, at_key("base_url"))
@@ -159,7 +159,7 @@ fn validate(config: &SiteConfig, source: &Source) -> Vec<Diagnostic> {
         if decl.symmetric && decl.inverse.is_some() {
             problems.push(
                 Diagnostic::error(
-                    "invalid-config",
+                    Code::InvalidConfig,
                     format!("relation `{key}` is symmetric and has an inverse"),
                 )
                 .at(
@@ -180,7 +180,7 @@ fn validate(config: &SiteConfig, source: &Source) -> Vec<Diagnostic> {
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
         if !valid {
             problems.push(
-                Diagnostic::error("invalid-config", format!("`{name}` is not a valid name"))
+                Diagnostic::error(Code::InvalidConfig, format!("`{name}` is not a valid name"))
                     .at(source, span.clone())
                     .label("use lowercase letters, digits, `_` and `-`")
                     .help("taxonomy and relation names become front matter keys and URLs"),
@@ -188,7 +188,7 @@ fn validate(config: &SiteConfig, source: &Source) -> Vec<Diagnostic> {
         }
         if BUILTIN_KEYS.contains(&name) || !seen.insert(name) {
             problems.push(
-                Diagnostic::error("invalid-config", format!("`{name}` is used twice as a front matter key"))
+                Diagnostic::error(Code::InvalidConfig, format!("`{name}` is used twice as a front matter key"))
                     .at(source, span)
                     .label("already taken")
                     .help("give each taxonomy, relation and inverse its own name, different from the built-in keys"),

@@ -16,6 +16,122 @@ pub enum Severity {
     Warning,
 }
 
+/// What kind of problem a diagnostic is: each has a stable kebab-case name (`broken-link`),
+/// shown after `error`, in `--format json` and in GitHub's annotations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// A link or relation names more than one page.
+    AmbiguousLink,
+    /// A link's `#anchor` is no heading on its page.
+    BrokenAnchor,
+    /// A link to another site is broken (`check --external`).
+    BrokenExternalLink,
+    /// A link or relation leads to no page or file.
+    BrokenLink,
+    /// Something in weft.yaml deserves a look.
+    Config,
+    /// The home page is a draft.
+    DraftHomePage,
+    /// An alias is taken by another alias or a page.
+    DuplicateAlias,
+    /// Two headings of a page have the same id.
+    DuplicateId,
+    /// Two outputs would be written to one path.
+    DuplicateOutput,
+    /// Two pages have one URL.
+    DuplicateUrl,
+    /// An alias leads outside the site.
+    InvalidAlias,
+    /// weft.yaml cannot be used.
+    InvalidConfig,
+    /// A date is not a date.
+    InvalidDate,
+    /// A front matter value has the wrong type.
+    InvalidFrontMatter,
+    /// A slug is not a safe URL segment.
+    InvalidSlug,
+    /// A file is not UTF-8.
+    InvalidUtf8,
+    /// Front matter is not YAML.
+    InvalidYaml,
+    /// A file or folder cannot be read.
+    Io,
+    /// An image has no alt text.
+    MissingAlt,
+    /// A page has no front matter.
+    MissingFrontMatter,
+    /// A page asks for a template that does not exist.
+    MissingTemplate,
+    /// weft.yaml names a theme that does not exist.
+    MissingTheme,
+    /// A page has no title.
+    MissingTitle,
+    /// The folder has no weft.yaml.
+    NoConfig,
+    /// A symbolic link leads outside the site.
+    OutsideRoot,
+    /// A page is over the size limit.
+    PageTooLarge,
+    /// The search index cannot be made.
+    SearchIndex,
+    /// A page names itself in a relation.
+    SelfRelation,
+    /// A template does not parse or fails to render.
+    Template,
+    /// Front matter has no closing `---`.
+    UnclosedFrontMatter,
+    /// Front matter has a key weft does not know.
+    UnknownKey,
+    /// A link to another site could not be checked (`check --external`).
+    UnverifiedExternalLink,
+}
+
+impl Code {
+    /// The stable name: `broken-link`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::AmbiguousLink => "ambiguous-link",
+            Code::BrokenAnchor => "broken-anchor",
+            Code::BrokenExternalLink => "broken-external-link",
+            Code::BrokenLink => "broken-link",
+            Code::Config => "config",
+            Code::DraftHomePage => "draft-home-page",
+            Code::DuplicateAlias => "duplicate-alias",
+            Code::DuplicateId => "duplicate-id",
+            Code::DuplicateOutput => "duplicate-output",
+            Code::DuplicateUrl => "duplicate-url",
+            Code::InvalidAlias => "invalid-alias",
+            Code::InvalidConfig => "invalid-config",
+            Code::InvalidDate => "invalid-date",
+            Code::InvalidFrontMatter => "invalid-front-matter",
+            Code::InvalidSlug => "invalid-slug",
+            Code::InvalidUtf8 => "invalid-utf8",
+            Code::InvalidYaml => "invalid-yaml",
+            Code::Io => "io",
+            Code::MissingAlt => "missing-alt",
+            Code::MissingFrontMatter => "missing-front-matter",
+            Code::MissingTemplate => "missing-template",
+            Code::MissingTheme => "missing-theme",
+            Code::MissingTitle => "missing-title",
+            Code::NoConfig => "no-config",
+            Code::OutsideRoot => "outside-root",
+            Code::PageTooLarge => "page-too-large",
+            Code::SearchIndex => "search-index",
+            Code::SelfRelation => "self-relation",
+            Code::Template => "template",
+            Code::UnclosedFrontMatter => "unclosed-front-matter",
+            Code::UnknownKey => "unknown-key",
+            Code::UnverifiedExternalLink => "unverified-external-link",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A place in a source file.
 #[derive(Debug, Clone)]
 pub struct Location {
@@ -30,33 +146,36 @@ pub struct Location {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// A stable kebab-case id such as `broken-link`.
-    pub code: &'static str,
+    /// What kind of problem it is.
+    pub code: Code,
     /// What is wrong, in one line.
     pub message: String,
     /// Where it is, when it is somewhere in particular.
     pub location: Option<Location>,
     /// A short note under the caret.
     pub label: String,
+    /// Other places it concerns, each with its note: the other file of a duplicate URL.
+    pub also: Box<[(Location, String)]>,
     /// How to fix it.
     pub help: Option<String>,
 }
 
 impl Diagnostic {
     /// A new error with the given code and message.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
             message: message.into(),
             location: None,
             label: String::new(),
+            also: Box::default(),
             help: None,
         }
     }
 
     /// A new warning with the given code and message.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
@@ -71,6 +190,20 @@ impl Diagnostic {
             file: file.clone(),
             span: start..end,
         });
+        self
+    }
+
+    /// Points the diagnostic at another place too, with a note of its own.
+    pub fn also_at(mut self, file: &Source, span: Range<usize>, label: impl Into<String>) -> Self {
+        let start = floor_char_boundary(&file.text, span.start);
+        let end = floor_char_boundary(&file.text, span.end.max(start));
+        let place = Location {
+            file: file.clone(),
+            span: start..end,
+        };
+        let mut also = std::mem::take(&mut self.also).into_vec();
+        also.push((place, label.into()));
+        self.also = also.into_boxed_slice();
         self
     }
 
@@ -120,29 +253,33 @@ impl Diagnostic {
         } else {
             Renderer::plain()
         };
-        let mut message = level.title(&self.message).id(self.code);
-        let origin;
-        if let Some(loc) = &self.location {
-            let window = loc.file.lines_around(&loc.span);
-            let mut text = &loc.file.text[window.clone()];
-            let (line, _) = loc.file.line_col(window.start);
-            let start = loc.span.start - window.start;
-            let mut end = (loc.span.end.min(window.end) - window.start).max(start);
-            if margin_overflows(text, start) {
-                // Show the first line, up to the annotation, without trimming it.
-                let line_end = text.find('\n').unwrap_or(text.len());
-                let cut = floor_char_boundary(text, line_end.min(end.max(start + 1).max(100)));
-                text = &text[..cut];
-                end = end.min(cut);
-                renderer = renderer.term_width(cut + 64);
+        let mut message = level.title(&self.message).id(self.code.as_str());
+        // The main place, then the others, each its own snippet.
+        let places: Vec<(&Location, &str, Level)> = self
+            .location
+            .iter()
+            .map(|loc| (loc, self.label.as_str(), level))
+            .chain(
+                self.also
+                    .iter()
+                    .map(|(loc, label)| (loc, label.as_str(), Level::Note)),
+            )
+            .collect();
+        let origins: Vec<String> = places
+            .iter()
+            .map(|(loc, ..)| loc.file.display_path())
+            .collect();
+        for ((loc, label, level), origin) in places.into_iter().zip(&origins) {
+            let (text, line, range, width) = excerpt(loc);
+            if let Some(width) = width {
+                renderer = renderer.term_width(width);
             }
-            origin = loc.file.display_path();
             message = message.snippet(
                 Snippet::source(text)
                     .line_start(line)
-                    .origin(&origin)
+                    .origin(origin)
                     .fold(false)
-                    .annotation(level.span(start..end).label(&self.label)),
+                    .annotation(level.span(range).label(label)),
             );
         }
         if let Some(help) = &self.help {
@@ -152,6 +289,26 @@ impl Diagnostic {
         out.push('\n');
         out
     }
+}
+
+/// The lines around `loc` to show, the number of the first, the span within them, and the
+/// terminal width to render them at when a long line needs one.
+fn excerpt(loc: &Location) -> (&str, usize, Range<usize>, Option<usize>) {
+    let window = loc.file.lines_around(&loc.span);
+    let mut text = &loc.file.text[window.clone()];
+    let (line, _) = loc.file.line_col(window.start);
+    let start = loc.span.start - window.start;
+    let mut end = (loc.span.end.min(window.end) - window.start).max(start);
+    let mut width = None;
+    if margin_overflows(text, start) {
+        // Show the first line, up to the annotation, without trimming it.
+        let line_end = text.find('\n').unwrap_or(text.len());
+        let cut = floor_char_boundary(text, line_end.min(end.max(start + 1).max(100)));
+        text = &text[..cut];
+        end = end.min(cut);
+        width = Some(cut + 64);
+    }
+    (text, line, start..end, width)
 }
 
 /// Whether annotate-snippets 0.11 would overflow on `text` annotated from `start` (a panic in
@@ -299,7 +456,7 @@ impl Diagnostic {
             (loc.file.display_path(), line, column, end_line, end_column)
         });
         serde_json::json!({
-            "code": self.code,
+            "code": self.code.as_str(),
             "severity": match self.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
@@ -311,6 +468,17 @@ impl Diagnostic {
             "end": place.as_ref().map(|p| serde_json::json!({ "line": p.3, "column": p.4 })),
             "label": (!self.label.is_empty()).then_some(&self.label),
             "help": self.help,
+            "related": self.also.iter().map(|(loc, label)| {
+                let (line, column) = loc.file.line_col(loc.span.start);
+                let (end_line, end_column) = loc.file.line_col(loc.span.end);
+                serde_json::json!({
+                    "file": loc.file.display_path(),
+                    "line": line,
+                    "column": column,
+                    "end": { "line": end_line, "column": end_column },
+                    "label": label,
+                })
+            }).collect::<Vec<_>>(),
         })
     }
 
@@ -330,7 +498,7 @@ impl Diagnostic {
             properties.push(format!("line={line},col={column}"));
             properties.push(format!("endLine={end_line},endColumn={end_column}"));
         }
-        properties.push(format!("title={}", github_property(self.code)));
+        properties.push(format!("title={}", github_property(self.code.as_str())));
         let mut message = self.message.clone();
         if let Some(help) = &self.help {
             message.push_str("\nhelp: ");
@@ -408,7 +576,7 @@ mod tests {
             "content/x.md",
             "---\ntitle: a, b\n---\nbé [x](y.md)\n".into(),
         );
-        let diagnostic = Diagnostic::error("broken-link", "no page `y.md`: 50% gone")
+        let diagnostic = Diagnostic::error(Code::BrokenLink, "no page `y.md`: 50% gone")
             .at(&file, 24..28)
             .label("here")
             .help("fix it");
@@ -428,7 +596,13 @@ mod tests {
             diagnostic.to_github("docs/"),
             "::error file=docs/content/x.md,line=4,col=4,endLine=4,endColumn=8,title=broken-link::no page `y.md`: 50%25 gone%0Ahelp: fix it\n"
         );
-        let nowhere = Diagnostic::warning("config", "a, b").to_json();
+        let both = diagnostic
+            .clone()
+            .also_at(&file, 4..8, "and here")
+            .to_json();
+        assert_eq!(both["related"][0]["line"], 2);
+        assert_eq!(both["related"][0]["label"], "and here");
+        let nowhere = Diagnostic::warning(Code::Config, "a, b").to_json();
         assert!(nowhere["file"].is_null() && nowhere["line"].is_null());
     }
 
@@ -445,7 +619,7 @@ mod tests {
         // Found by fuzzing front matter: a tab error at the start of a long, indented line.
         let text = format!("---\n{}{}\n---\n", "\t".repeat(40), "\u{FFFD}".repeat(200));
         let file = crate::source::SourceFile::new("content/x.md", text);
-        let shown = Diagnostic::error("invalid-yaml", "found a tab character")
+        let shown = Diagnostic::error(Code::InvalidYaml, "found a tab character")
             .at(&file, 4..5)
             .label("here")
             .render(false);

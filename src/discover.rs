@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::source::{Source, SourceFile, display_path};
 
 /// The largest Markdown file weft reads; larger ones are refused with a diagnostic.
@@ -124,7 +124,7 @@ fn walk(
             Ok(entry) => entry,
             Err(err) => {
                 diagnostics.push(Diagnostic::error(
-                    "io",
+                    Code::Io,
                     format!("cannot read {}: {err}", base.display()),
                 ));
                 continue;
@@ -158,7 +158,7 @@ fn walk(
 /// it should be instead: a `file` or a `folder`.
 fn outside_root(shown: &Path, what: &str) -> Diagnostic {
     Diagnostic::error(
-        "outside-root",
+        Code::OutsideRoot,
         format!(
             "`{}` is a symbolic link that points outside the site",
             display_path(shown)
@@ -173,11 +173,14 @@ fn outside_root(shown: &Path, what: &str) -> Diagnostic {
 pub fn read_markdown(file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
     let shown = Path::new("content").join(&file.rel);
     let cannot_read = |err: std::io::Error| {
-        Diagnostic::error("io", format!("cannot read {}: {err}", display_path(&shown)))
+        Diagnostic::error(
+            Code::Io,
+            format!("cannot read {}: {err}", display_path(&shown)),
+        )
     };
     let too_large = |size: u64| {
         Diagnostic::error(
-            "page-too-large",
+            Code::PageTooLarge,
             format!(
                 "`{}` is {:.1} MB; weft reads pages up to {} MB",
                 display_path(&shown),
@@ -210,10 +213,12 @@ pub fn read_markdown(file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
             let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
             let source = SourceFile::new(shown, lossy);
             let offset = String::from_utf8_lossy(&err.as_bytes()[..valid]).len();
-            return Err(Diagnostic::error("invalid-utf8", "file is not valid UTF-8")
-                .at(&source, offset..offset + '\u{FFFD}'.len_utf8())
-                .label("this byte is not UTF-8")
-                .help("save the file as UTF-8 in your editor"));
+            return Err(
+                Diagnostic::error(Code::InvalidUtf8, "file is not valid UTF-8")
+                    .at(&source, offset..offset + '\u{FFFD}'.len_utf8())
+                    .label("this byte is not UTF-8")
+                    .help("save the file as UTF-8 in your editor"),
+            );
         }
     };
     // NUL never reaches the output: the renderer uses it to mark links it fills in later.

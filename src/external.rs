@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use ureq::ResponseExt;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::markdown::is_external;
 use crate::output::lock;
 use crate::site::Site;
@@ -149,13 +149,13 @@ fn diagnose(url: &str, outcome: &Outcome, at: &Use) -> Option<Diagnostic> {
     let diagnostic = match outcome {
         Outcome::Ok(_) => return None,
         Outcome::Refused(why) => Diagnostic::warning(
-            "unverified-external-link",
+            Code::UnverifiedExternalLink,
             format!("`{url}` could not be checked: {why}"),
         )
         .label(why.clone())
         .help("the site refuses link checkers; open the link in a browser to check it"),
         Outcome::Broken(why) => Diagnostic::error(
-            "broken-external-link",
+            Code::BrokenExternalLink,
             format!("external link `{url}` is broken: {why}"),
         )
         .label(why.clone())

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};
 use serde_yaml::Value;
 
 use crate::config::SiteConfig;
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::Source;
 use crate::yaml;
 
@@ -45,7 +45,7 @@ pub fn split(file: &Source) -> Result<Split, Diagnostic> {
             .map_or(text.len(), |i| line_start + i + 1);
     }
     Err(
-        Diagnostic::error("unclosed-front-matter", "front matter is never closed")
+        Diagnostic::error(Code::UnclosedFrontMatter, "front matter is never closed")
             .at(file, start..start + 3)
             .label("front matter opened here")
             .help("add a line with only `---` after the last front matter key"),
@@ -188,7 +188,7 @@ pub fn parse(
         _ => {
             diagnostics.push(
                 Diagnostic::error(
-                    "invalid-front-matter",
+                    Code::InvalidFrontMatter,
                     "front matter must be a list of `key: value` lines",
                 )
                 .at(file, range.start..range.start)
@@ -207,7 +207,7 @@ pub fn parse(
         let Some(key) = key.as_str().map(str::to_string) else {
             diagnostics.push(
                 Diagnostic::error(
-                    "invalid-front-matter",
+                    Code::InvalidFrontMatter,
                     "front matter keys must be plain words",
                 )
                 .at(file, range.start..range.start)
@@ -242,7 +242,7 @@ impl Reader<'_> {
 
     fn wrong_type(&self, key: &str, expected: &str) -> Diagnostic {
         Diagnostic::error(
-            "invalid-front-matter",
+            Code::InvalidFrontMatter,
             format!("`{key}` must be {expected}"),
         )
         .at(self.file, self.key_span(key))
@@ -284,10 +284,13 @@ impl Reader<'_> {
     fn date(&self, key: &str, value: &Value) -> Result<PageDate, Diagnostic> {
         let text = self.string(key, value)?;
         PageDate::parse(&text).ok_or_else(|| {
-            Diagnostic::error("invalid-date", format!("`{key}` is not a date: `{text}`"))
-                .at(self.file, self.value_span(key, &text))
-                .label("expected YYYY-MM-DD or an RFC 3339 date-time")
-                .help("write dates like `2026-11-28` or `2026-11-28T09:30:00+01:00`")
+            Diagnostic::error(
+                Code::InvalidDate,
+                format!("`{key}` is not a date: `{text}`"),
+            )
+            .at(self.file, self.value_span(key, &text))
+            .label("expected YYYY-MM-DD or an RFC 3339 date-time")
+            .help("write dates like `2026-11-28` or `2026-11-28T09:30:00+01:00`")
         })
     }
 
@@ -328,7 +331,7 @@ impl Reader<'_> {
             "sort_by" => {
                 if !is_section {
                     return Err(Diagnostic::error(
-                        "invalid-front-matter",
+                        Code::InvalidFrontMatter,
                         "`sort_by` applies to sections only",
                     )
                     .at(self.file, self.key_span(key))
@@ -375,7 +378,7 @@ impl Reader<'_> {
                     "custom values go under `extra:`; new taxonomies and relations are declared in weft.yaml".to_string()
                 };
                 return Err(Diagnostic::error(
-                    "unknown-key",
+                    Code::UnknownKey,
                     format!("unknown front matter key `{key}`"),
                 )
                 .at(self.file, self.key_span(key))
@@ -415,7 +418,7 @@ mod tests {
     #[test]
     fn an_unclosed_fence_is_an_error() {
         let file = SourceFile::new("a.md", "---\ntitle: A\nBody\n".into());
-        assert_eq!(split(&file).unwrap_err().code, "unclosed-front-matter");
+        assert_eq!(split(&file).unwrap_err().code, Code::UnclosedFrontMatter);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::config::SiteConfig;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::links::normalize;
 use crate::map::{self, Node, Outline};
 use crate::render::{Reads, Renderer, View, escaped as xml};
@@ -87,7 +87,7 @@ pub fn make(
 /// at its start.
 pub fn duplicate_output(site: &Site, path: &str) -> Diagnostic {
     let diagnostic = Diagnostic::error(
-        "duplicate-output",
+        Code::DuplicateOutput,
         format!("a page already has the URL of the generated `{path}`"),
     )
     .help("taxonomy pages, /map/, 404.html, graph.json, sitemap.xml, robots.txt and atom.xml are made by weft; rename the page or give it another slug");
@@ -305,7 +305,7 @@ pub fn alias_files(
             let Some(path) = path else {
                 problems.push(
                     Diagnostic::error(
-                        "invalid-alias",
+                        Code::InvalidAlias,
                         format!("alias `{}` is not a path inside the site", alias.value),
                     )
                     .at(&page.source, alias.span.clone())
@@ -322,7 +322,7 @@ pub fn alias_files(
             if let Some(other) = taken.get(&file) {
                 problems.push(
                     Diagnostic::error(
-                        "duplicate-alias",
+                        Code::DuplicateAlias,
                         format!("alias `{}` is already an alias of `{other}`", alias.value),
                     )
                     .at(&page.source, alias.span.clone())
@@ -334,7 +334,7 @@ pub fn alias_files(
             if exists(&file) {
                 problems.push(
                     Diagnostic::error(
-                        "duplicate-alias",
+                        Code::DuplicateAlias,
                         format!("alias `{}` is the URL of an existing page", alias.value),
                     )
                     .at(&page.source, alias.span.clone())

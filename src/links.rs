@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::diag::{Diagnostic, suggest};
+use crate::diag::{Code, Diagnostic, suggest};
 use crate::frontmatter::Spanned;
 use crate::markdown::{Heading, LinkKind, LinkRef};
 use crate::site::{Page, PageId, Site, slugify, stem_of};
@@ -103,7 +103,7 @@ struct Miss {
     message: String,
     label: String,
     help: Option<String>,
-    code: &'static str,
+    code: Code,
 }
 
 /// Why a reference did not resolve.
@@ -215,7 +215,7 @@ impl<'a> Resolver<'a> {
                         Written::Relation(key) => format!("`{key}: {first}.md`"),
                     };
                     return Err(Unresolved::Miss(Miss {
-                        code: "ambiguous-link",
+                        code: Code::AmbiguousLink,
                         message: format!("`{name}` could mean {} pages", many.len()),
                         label: format!("matches {}", candidates.join(", ")),
                         help: Some(format!("write the path to choose one, e.g. {example}")),
@@ -241,7 +241,7 @@ impl<'a> Resolver<'a> {
             ),
         };
         Err(Unresolved::Miss(Miss {
-            code: "broken-link",
+            code: Code::BrokenLink,
             message: format!("no page named `{name}`"),
             label: suggest(&key, names).map_or("no page has this name".into(), |s| {
                 format!("did you mean `{s}`?")
@@ -269,7 +269,7 @@ impl<'a> Resolver<'a> {
                 ),
             };
             return Err(Unresolved::Miss(Miss {
-                code: "broken-link",
+                code: Code::BrokenLink,
                 message: format!("link `{dest}` leads outside the content folder"),
                 label: "outside content/".into(),
                 help: Some(help),
@@ -300,7 +300,7 @@ impl<'a> Resolver<'a> {
             ),
         };
         Err(Unresolved::Miss(Miss {
-            code: "broken-link",
+            code: Code::BrokenLink,
             message: format!("no page `{}` to link to", path),
             label: suggestion.map_or("no such page in content/".into(), |s| {
                 format!("did you mean `{s}`?")
@@ -317,7 +317,7 @@ impl<'a> Resolver<'a> {
         let ids = self.anchors[id.0 as usize].iter().copied();
         let suggestion = suggest(anchor, ids);
         Err(Miss {
-            code: "broken-anchor",
+            code: Code::BrokenAnchor,
             message: format!("no heading `#{anchor}` in `{}`", page.source.display_path()),
             label: suggestion.map_or("no heading has this id".into(), |s| {
                 format!("did you mean `#{s}`?")
@@ -334,7 +334,7 @@ impl<'a> Resolver<'a> {
         .map(|p| display_path(&p));
         let Some(url) = url else {
             return Err(Miss {
-                code: "broken-link",
+                code: Code::BrokenLink,
                 message: format!("link `{written}` leads outside the site"),
                 label: "outside the site".into(),
                 help: None,
@@ -365,7 +365,7 @@ impl<'a> Resolver<'a> {
             }
         });
         Err(Miss {
-            code: "broken-link",
+            code: Code::BrokenLink,
             message: format!("no file `{written}` to link to"),
             label: suggestion.map_or("not in static/ or beside the page".into(), |s| format!("did you mean `{s}`?")),
             help: Some("files are linked relative to the page's folder in content/, or from the site root as `/path` for static/".into()),
@@ -578,7 +578,7 @@ fn resolve_page(resolver: &Resolver, site: &Site, id: PageId) -> PageLinks {
             match resolver.resolve_relation(key, value) {
                 Ok(to) if to == id => resolved.diagnostics.push(
                     Diagnostic::error(
-                        "self-relation",
+                        Code::SelfRelation,
                         format!("page relates to itself by `{key}`"),
                     )
                     .at(&page.source, value.span.clone())

@@ -9,7 +9,7 @@ use std::ops::Range;
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::source::Source;
 
 /// A heading of a page, with the id its anchor uses.
@@ -323,7 +323,7 @@ impl<'a> BodyWriter<'a, '_> {
     fn end_image(&mut self, img: ImageBuf) {
         if img.alt.trim().is_empty() {
             self.diagnostics.push(
-                Diagnostic::warning("missing-alt", "image has no alt text")
+                Diagnostic::warning(Code::MissingAlt, "image has no alt text")
                     .at(self.file, img.span.clone())
                     .label("describe the image between the brackets")
                     .help("write `![what the image shows](path)`; screen readers read it aloud"),
@@ -456,7 +456,7 @@ fn unique_id(
         if RESERVED_IDS.contains(&id.as_str()) {
             diagnostics.push(
                 Diagnostic::error(
-                    "duplicate-id",
+                    Code::DuplicateId,
                     format!("heading id `{id}` is used by the theme"),
                 )
                 .at(file, heading.span.clone())
@@ -469,7 +469,7 @@ fn unique_id(
         } else if used.contains_key(id) {
             diagnostics.push(
                 Diagnostic::error(
-                    "duplicate-id",
+                    Code::DuplicateId,
                     format!("heading id `{id}` is used twice on this page"),
                 )
                 .at(file, heading.span.clone())
@@ -638,7 +638,7 @@ mod tests {
                 .contains("<div class=\"alert alert-note\" role=\"note\">")
         );
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].code, "missing-alt");
+        assert_eq!(d[0].code, Code::MissingAlt);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::config::SiteConfig;
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::frontmatter::PageDate;
 use crate::links::{EdgeKind, Target};
 use crate::markdown::{Heading, Placeholder, fill_placeholders};
@@ -462,7 +462,7 @@ impl<'a> Renderer<'a> {
             (Some(t), _) => {
                 if !self.theme.has(&t.value) {
                     return Err(Diagnostic::error(
-                        "missing-template",
+                        Code::MissingTemplate,
                         format!("no template `{}`", t.value),
                     )
                     .at(&page.source, t.span.clone())

@@ -16,7 +16,7 @@ use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::output::{Content, Files};
 
 /// The folder of the output that holds the index and Pagefind's scripts.
@@ -90,7 +90,7 @@ fn add_sharded_index(
             Err(err) => {
                 problems.push(
                     Diagnostic::error(
-                        "search-index",
+                        Code::SearchIndex,
                         format!("cannot build the search index: {err:#}"),
                     )
                     .help("set `search: false` in weft.yaml to build the site without search"),

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::discover::{AssetFile, MarkdownFile};
 use crate::frontmatter::{self, FrontMatter, SortBy};
 use crate::markdown::{self, Rendered};
@@ -186,7 +186,7 @@ fn drop_drafts(parsed: &mut Vec<Parsed>, diagnostics: &mut Vec<Diagnostic>) {
     if let Some(home) = parsed.iter().find(|p| is_home(p) && p.fm.draft) {
         let span = frontmatter::key_span(&home.source, "draft").unwrap_or(0..0);
         diagnostics.push(
-            Diagnostic::error("draft-home-page", "the home page cannot be a draft")
+            Diagnostic::error(Code::DraftHomePage, "the home page cannot be a draft")
                 .at(&home.source, span)
                 .label("a draft home page would leave the site empty")
                 .help("remove `draft: true` here and mark the pages or sections that are not ready instead, or build with `--drafts`"),
@@ -231,18 +231,18 @@ pub fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagn
             );
             if split.yaml.is_none() && kind == PageKind::Page {
                 diagnostics.push(
-                    Diagnostic::error("missing-front-matter", "page has no front matter")
+                    Diagnostic::error(Code::MissingFrontMatter, "page has no front matter")
                         .at(&file.source, 0..0)
                         .label("expected `---` on the first line")
                         .help("start the file with `---`, a line `title: ...`, and `---`"),
                 );
             } else if fm.title.is_none()
                 && kind == PageKind::Page
-                && !diagnostics.iter().any(|d| d.code == "invalid-yaml")
+                && !diagnostics.iter().any(|d| d.code == Code::InvalidYaml)
             {
                 let yaml_start = split.yaml.as_ref().map_or(0, |r| r.start);
                 diagnostics.push(
-                    Diagnostic::error("missing-title", "page has no title")
+                    Diagnostic::error(Code::MissingTitle, "page has no title")
                         .at(
                             &file.source,
                             yaml_start.saturating_sub(4)..yaml_start.saturating_sub(1),
@@ -427,7 +427,7 @@ fn checked_slug(p: &Parsed, diagnostics: &mut Vec<Diagnostic>) -> Option<String>
     }
     diagnostics.push(
         Diagnostic::error(
-            "invalid-slug",
+            Code::InvalidSlug,
             format!("`{}` is not a valid slug", slug.value),
         )
         .at(&p.source, slug.span.clone())
@@ -509,19 +509,25 @@ fn check_unique_urls(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
         for later in group.iter().skip(1) {
             diagnostics.push(
                 Diagnostic::error(
-                    "duplicate-url",
+                    Code::DuplicateUrl,
                     format!(
                         "`{}` and `{}` both map to the URL /{url}",
                         group[0].source.display_path(),
                         later.source.display_path()
                     ),
                 )
-                .at(&later.source, 0..0)
+                .at(&later.source, slug_span(later))
                 .label("this file")
+                .also_at(&group[0].source, slug_span(group[0]), "and this one")
                 .help("rename one of the files, or give one a different `slug`"),
             );
         }
     }
+}
+
+/// Where a page's URL is chosen: its `slug`, or else the start of the file.
+fn slug_span(page: &Page) -> std::ops::Range<usize> {
+    page.fm.slug.as_ref().map_or(0..0, |slug| slug.span.clone())
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use tera::Tera;
 
 use crate::config::SiteConfig;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::source::{Source, SourceFile};
 use crate::theme;
 
@@ -69,7 +69,7 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnos
         let dir = root.join("themes").join(name);
         if !dir.is_dir() {
             problems.push(
-                Diagnostic::error("missing-theme", format!("theme `{name}` not found in themes/"))
+                Diagnostic::error(Code::MissingTheme, format!("theme `{name}` not found in themes/"))
                     .help("create themes/NAME/templates/, or remove `theme` from weft.yaml to use the built-in theme"),
             );
         }
@@ -87,7 +87,7 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnos
                     sources.insert(name.clone(), SourceFile::new(dir.join(&name), text));
                 }
                 Err(err) => problems.push(Diagnostic::error(
-                    "io",
+                    Code::Io,
                     format!("cannot read {}: {err}", path.display()),
                 )),
             }
@@ -218,7 +218,7 @@ fn template_error(err: &tera::Error, sources: &BTreeMap<String, Source>) -> Diag
         "template error: {}",
         chain.first().cloned().unwrap_or_default()
     );
-    let mut diagnostic = Diagnostic::error("template", message).help(detail.clone());
+    let mut diagnostic = Diagnostic::error(Code::Template, message).help(detail.clone());
     if let (Some(name), Some((line, col))) = (name, position) {
         diagnostic = diagnostic.help("templates use Tera's syntax: `{{ value }}`, `{% if x %}…{% endif %}`, `{% for x in xs %}…{% endfor %}`");
         let file = &sources[&name];

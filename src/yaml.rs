@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::Source;
 
 /// Turns a serde_yaml error into a diagnostic at its position; `base` is the byte offset
@@ -21,7 +21,7 @@ pub fn error_to_diagnostic(
     let span = offset..next_token_end(&file.text, offset);
     if let Some((field, expected)) = unknown_field(message) {
         let suggestion = did_you_mean(field, expected.iter().map(String::as_str));
-        return Diagnostic::error("unknown-key", format!("unknown key `{field}` in {what}"))
+        return Diagnostic::error(Code::UnknownKey, format!("unknown key `{field}` in {what}"))
             .at(file, span)
             .label(suggestion.unwrap_or_else(|| "not a known key".into()))
             .help(format!("known keys here: {}", expected.join(", ")));
@@ -31,10 +31,13 @@ pub fn error_to_diagnostic(
     } else {
         "check the indentation and quoting on this line; YAML strings with `: ` or `#` need quotes"
     };
-    Diagnostic::error("invalid-yaml", format!("invalid YAML in {what}: {message}"))
-        .at(file, span)
-        .label("here")
-        .help(help)
+    Diagnostic::error(
+        Code::InvalidYaml,
+        format!("invalid YAML in {what}: {message}"),
+    )
+    .at(file, span)
+    .label("here")
+    .help(help)
 }
 
 /// serde_yaml appends " at line L column C" to its messages; the snippet shows that already.

@@ -44,6 +44,8 @@ fuzz_target!(|data: &[u8]| {
     // an error of its own.
     let mut ids = std::collections::HashSet::new();
     let unique = rendered.headings.iter().all(|h| ids.insert(h.id.as_str()));
-    let reported = diagnostics.iter().any(|d| d.code == "duplicate-id");
+    let reported = diagnostics
+        .iter()
+        .any(|d| d.code == weft::diag::Code::DuplicateId);
     assert!(unique || reported, "{:?}", rendered.headings);
 });

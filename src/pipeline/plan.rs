@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::{Derived, Sources};
 use crate::config::SiteConfig;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::generate::{self, Alias, Generated, page_file};
 use crate::output::Content;
 use crate::render::Theme;
@@ -112,7 +112,7 @@ pub(super) fn copied_files(
 /// A copied file (static or content asset) would take a generated file's place.
 fn static_collision(path: &str) -> Diagnostic {
     Diagnostic::error(
-        "duplicate-output",
+        Code::DuplicateOutput,
         format!("`{path}` is both a copied file and a page or file that weft makes"),
     )
     .help("rename the file in static/ or content/, or change the page's slug")
