@@ -77,7 +77,7 @@ fn stages(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
     generate(root);
-    let config = config::load(root).expect("config").config;
+    let config = config::load(root).expect("config");
     let mut problems = Vec::new();
 
     c.bench_function("discover (walk and read 1,000 pages)", |b| {
@@ -89,7 +89,7 @@ fn stages(c: &mut Criterion) {
         b.iter_batched(
             || discover::discover(root, &mut Vec::new()),
             |found| {
-                site::build(
+                site::parse_and_place(
                     found.markdown,
                     found.content_assets,
                     &config,
@@ -101,7 +101,7 @@ fn stages(c: &mut Criterion) {
         )
     });
 
-    let site = site::build(
+    let site = site::parse_and_place(
         found.markdown,
         found.content_assets,
         &config,

@@ -94,15 +94,8 @@ pub const BUILTIN_KEYS: &[&str] = &[
     "extra",
 ];
 
-/// The configuration read from disk.
-#[derive(Debug)]
-pub struct LoadedConfig {
-    /// The typed configuration.
-    pub config: SiteConfig,
-}
-
 /// Reads and checks `weft.yaml` under `root`.
-pub fn load(root: &Path) -> Result<LoadedConfig, Vec<Diagnostic>> {
+pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
@@ -124,7 +117,7 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Vec<Diagnostic>> {
         .map_err(|err| vec![yaml::error_to_diagnostic(&err, &source, 0, CONFIG_FILE)])?;
     let problems = validate(&config, &source);
     if problems.is_empty() {
-        Ok(LoadedConfig { config })
+        Ok(config)
     } else {
         Err(problems)
     }

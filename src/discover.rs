@@ -41,6 +41,42 @@ pub struct Discovered {
     pub statics: Vec<AssetFile>,
 }
 
+/// A folder of source files that discovery walks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Folder {
+    /// `content/`: Markdown pages and the files beside them.
+    Content,
+    /// `static/`: files copied as they are.
+    Static,
+}
+
+impl Folder {
+    /// Every source folder.
+    pub const ALL: [Folder; 2] = [Folder::Content, Folder::Static];
+
+    /// The folder's name under the site's root.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Folder::Content => "content",
+            Folder::Static => "static",
+        }
+    }
+
+    /// The source folder named `name`, if it is one.
+    pub fn named(name: &str) -> Option<Folder> {
+        Folder::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// Every folder of a site's sources, besides `weft.yaml`: the two [`Folder`]s, and the
+/// templates and themes.
+pub const SOURCE_FOLDERS: [&str; 4] = [
+    Folder::Content.name(),
+    Folder::Static.name(),
+    "templates",
+    "themes",
+];
+
 /// Whether a file name is an editor's temporary or backup file, or hidden.
 pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
@@ -239,7 +275,7 @@ pub fn read_markdown(file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
 pub fn fingerprint(root: &Path, salt: &str) -> String {
     // Walk in order, then read the metadata on all cores: it is one call per file.
     let mut paths = vec![Some(root.join(crate::config::CONFIG_FILE))];
-    for folder in ["content", "static", "templates", "themes"] {
+    for folder in SOURCE_FOLDERS {
         let walker = WalkDir::new(root.join(folder))
             .follow_links(false)
             .sort_by_file_name();

@@ -22,9 +22,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::discover::Folder;
 use crate::generate::Generated;
 use crate::output::{Content, SharedFiles};
-use crate::pipeline::{self, BuildOptions, Counts, Derived, Folder, Inputs, Output, Plan, Timings};
+use crate::pipeline::{self, BuildOptions, Counts, Derived, Inputs, Output, Plan, Timings};
 use crate::render::{Fact, Reads, Renderer, Theme, Urls};
 use crate::watch::{Change, ChangeKind};
 

@@ -71,7 +71,7 @@ pub struct RelationGroup {
 /// Everything the link stage learned about the site.
 #[derive(Debug, Default)]
 pub struct LinkGraph {
-    /// Per page, per body link (in [`crate::markdown::Rendered::links`] order): its target.
+    /// Per page, per body link (in [`crate::markdown::Body::links`] order): its target.
     pub targets: Vec<Vec<Option<Target>>>,
     /// Every edge, sorted, without duplicates.
     pub edges: Vec<Edge>,
@@ -704,7 +704,8 @@ mod tests {
             source: SourceFile::new("content/a.md", text.to_string()),
         }];
         let mut problems = Vec::new();
-        let mut site = crate::site::build(files, Vec::new(), &config, false, &mut problems);
+        let mut site =
+            crate::site::parse_and_place(files, Vec::new(), &config, false, &mut problems);
         site.refused = ["big.md", "sub/latin.md"].map(PathBuf::from).into();
         resolve(&site, &config, HashSet::new(), &mut problems);
         let messages: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();

@@ -52,7 +52,7 @@ pub struct LinkRef {
 
 /// A rendered page body.
 #[derive(Debug, Clone, Default)]
-pub struct Rendered {
+pub struct Body {
     /// HTML, with placeholders for internal links (see [`fill_placeholders`]).
     pub html: String,
     /// Every heading in order.
@@ -136,20 +136,21 @@ struct ImageBuf {
     span: Range<usize>,
 }
 
-/// Renders the body `body` of `file` to HTML, collecting headings and links.
-pub fn render(
+/// Parses the body `body` of `file`: its HTML (with placeholders for internal links), its
+/// headings, links, words and summary.
+pub fn parse(
     file: &Source,
     body: Range<usize>,
     unsafe_html: bool,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Rendered {
+) -> Body {
     let text = &file.text[body.clone()];
     let mut writer = BodyWriter {
         file,
         unsafe_html,
         diagnostics,
         out: Vec::new(),
-        rendered: Rendered::default(),
+        rendered: Body::default(),
         used_ids: RESERVED_IDS.iter().map(|id| (id.to_string(), 0)).collect(),
         heading: None,
         image: None,
@@ -182,7 +183,7 @@ struct BodyWriter<'a, 'd> {
     unsafe_html: bool,
     diagnostics: &'d mut Vec<Diagnostic>,
     out: Vec<Event<'a>>,
-    rendered: Rendered,
+    rendered: Body,
     used_ids: HashMap<String, usize>,
     heading: Option<HeadingBuf>,
     image: Option<ImageBuf>,
@@ -566,10 +567,10 @@ mod tests {
     use super::*;
     use crate::source::SourceFile;
 
-    fn render_str(text: &str) -> (Rendered, Vec<Diagnostic>) {
+    fn render_str(text: &str) -> (Body, Vec<Diagnostic>) {
         let file = SourceFile::new("a.md", text.to_string());
         let mut diagnostics = Vec::new();
-        let rendered = render(&file, 0..text.len(), true, &mut diagnostics);
+        let rendered = parse(&file, 0..text.len(), true, &mut diagnostics);
         (rendered, diagnostics)
     }
 
@@ -644,7 +645,7 @@ mod tests {
     #[test]
     fn raw_html_is_escaped_when_unsafe_html_is_off() {
         let file = SourceFile::new("a.md", "<script>x</script>\n".to_string());
-        let r = render(&file, 0..file.text.len(), false, &mut Vec::new());
+        let r = parse(&file, 0..file.text.len(), false, &mut Vec::new());
         assert!(r.html.contains("&lt;script&gt;"));
     }
 

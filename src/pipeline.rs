@@ -24,7 +24,7 @@ use crate::site::{PageId, PageKind, Site};
 
 pub use derived::Derived;
 pub use plan::{Output, Plan};
-pub use sources::{Folder, Sources};
+pub use sources::Sources;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -121,7 +121,7 @@ pub struct Inputs {
 impl Inputs {
     /// Reads the config, the templates and every source file.
     pub fn load(options: &BuildOptions) -> Result<Inputs, Vec<Diagnostic>> {
-        let mut config = config::load(&options.root)?.config;
+        let mut config = config::load(&options.root)?;
         if let Some(base_url) = &options.base_url {
             config.base_url = base_url.clone();
         }

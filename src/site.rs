@@ -11,7 +11,7 @@ use crate::config::SiteConfig;
 use crate::diag::{Code, Diagnostic};
 use crate::discover::{AssetFile, MarkdownFile};
 use crate::frontmatter::{self, FrontMatter, SortBy};
-use crate::markdown::{self, Rendered};
+use crate::markdown::{self, Body};
 use crate::source::{Source, SourceFile};
 
 /// The index of a page or section in [`Site::pages`].
@@ -45,7 +45,7 @@ pub struct Page {
     /// The typed front matter.
     pub fm: Arc<FrontMatter>,
     /// The rendered body, with link placeholders.
-    pub body: Arc<Rendered>,
+    pub body: Arc<Body>,
     /// The section this page or section is in (`None` for the home page).
     pub parent: Option<PageId>,
     /// A section's pages, in its order.
@@ -100,7 +100,7 @@ pub struct Parsed {
     rel: PathBuf,
     source: Source,
     fm: Arc<FrontMatter>,
-    body: Arc<Rendered>,
+    body: Arc<Body>,
     kind: PageKind,
 }
 
@@ -116,7 +116,7 @@ impl Parsed {
     }
 
     /// Its body.
-    pub fn body(&self) -> &Rendered {
+    pub fn body(&self) -> &Body {
         &self.body
     }
 }
@@ -135,7 +135,7 @@ const SECTION_FILE: &str = "_index.md";
 const BUNDLE_FILE: &str = "index.md";
 
 /// Parses every Markdown file in parallel and places pages and sections in a tree.
-pub fn build(
+pub fn parse_and_place(
     files: Vec<MarkdownFile>,
     content_assets: Vec<AssetFile>,
     config: &SiteConfig,
@@ -223,7 +223,7 @@ pub fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagn
                 kind == PageKind::Section,
                 &mut diagnostics,
             );
-            let body = markdown::render(
+            let body = markdown::parse(
                 &file.source,
                 split.body.clone(),
                 config.unsafe_html,
@@ -255,7 +255,7 @@ pub fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagn
         }
         Err(diagnostic) => {
             diagnostics.push(diagnostic);
-            (FrontMatter::default(), Rendered::default())
+            (FrontMatter::default(), Body::default())
         }
     };
     let parsed = Parsed {
@@ -303,7 +303,8 @@ pub fn stem_of(rel: &Path) -> String {
     named.unwrap_or_default().to_string_lossy().into_owned()
 }
 
-fn folder_title(stem: &str) -> String {
+/// A title made from a file or folder name: `getting-started` → `Getting started`.
+pub fn title_from_name(stem: &str) -> String {
     let words = stem.replace(['-', '_'], " ");
     let mut chars = words.chars();
     chars
@@ -378,7 +379,7 @@ fn assemble(
             if p.rel == Path::new(SECTION_FILE) {
                 config.title.clone()
             } else {
-                folder_title(&stem)
+                title_from_name(&stem)
             }
         });
         let id = PageId(pages.len() as u32);

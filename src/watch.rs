@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
 use crate::config::CONFIG_FILE;
-use crate::discover::is_ignored_name;
+use crate::discover::{SOURCE_FOLDERS, is_ignored_name};
 use crate::output::{Content, SharedFiles};
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
@@ -19,9 +19,6 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How often the debouncer looks for quiet paths.
 const TICK: Duration = Duration::from_millis(2);
-/// The folders of a site that hold its sources; the site root itself is watched flat.
-const SOURCE_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];
-
 /// What a changed path is to the site, and so what a change to it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ChangeKind {
@@ -117,7 +114,7 @@ impl SiteWatcher {
 
     /// Watches the source folders that exist and are not watched yet.
     fn watch_source_dirs(&mut self) {
-        for dir in SOURCE_DIRS.map(|d| self.root.join(d)) {
+        for dir in SOURCE_FOLDERS.map(|d| self.root.join(d)) {
             if dir.is_dir() && !self.watched.contains(&dir) {
                 match self.debouncer.watch(&dir, RecursiveMode::Recursive) {
                     Ok(()) => {

@@ -1,4 +1,4 @@
-//! Markdown: `markdown::render` on any body, with raw HTML on and off. Nothing panics,
+//! Markdown: `markdown::parse` on any body, with raw HTML on and off. Nothing panics,
 //! every link span fits the file, placeholders name only links that exist, and filling
 //! them leaves no marker behind.
 
@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     let skip = weft::source::floor_char_boundary(&text, skip);
     let file = source("x.md", text);
     let mut diagnostics = Vec::new();
-    let rendered = markdown::render(
+    let rendered = markdown::parse(
         &file,
         skip..file.text.len(),
         flags & 1 == 1,

@@ -72,7 +72,7 @@ pub fn source(rel: &str, text: String) -> Source {
     SourceFile::new(Path::new("content").join(rel), text)
 }
 
-/// Builds the neighbours plus the fuzzed page at `content/{rel}`, as `site::build` does
+/// Builds the neighbours plus the fuzzed page at `content/{rel}`, as `site::parse_and_place` does
 /// after discovery; the fuzzed page replaces a neighbour of the same path.
 pub fn site_with(rel: &str, text: String, diagnostics: &mut Vec<Diagnostic>) -> Site {
     let mut files = vec![MarkdownFile {
@@ -85,7 +85,7 @@ pub fn site_with(rel: &str, text: String, diagnostics: &mut Vec<Diagnostic>) -> 
             source: source(path, neighbour.to_string()),
         });
     }
-    site::build(files, Vec::new(), config(), false, diagnostics)
+    site::parse_and_place(files, Vec::new(), config(), false, diagnostics)
 }
 
 /// The files links may point at besides pages: the theme's static files.

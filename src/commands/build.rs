@@ -264,7 +264,7 @@ fn guard_output(root: &Path, out: &Path) -> Result<(), String> {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let root = absolute(root);
     let out_abs = absolute(out);
-    let protected = ["content", "static", "templates", "themes"].map(|d| root.join(d));
+    let protected = discover::SOURCE_FOLDERS.map(|d| root.join(d));
     if root.starts_with(&out_abs) || protected.iter().any(|p| out_abs.starts_with(p)) {
         return Err(format!(
             "output folder {} would overlap the site's sources; choose a folder such as public/",

@@ -71,12 +71,7 @@ pub fn page(root: &Path, path: &Path) -> u8 {
         return 1;
     }
     let stem = full.file_stem().unwrap_or_default().to_string_lossy();
-    let words = stem.replace(['-', '_'], " ");
-    let mut chars = words.chars();
-    let title: String = chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default();
+    let title = crate::site::title_from_name(&stem);
     let today = chrono::Local::now().format("%Y-%m-%d");
     let text = format!(
         "---\ntitle: \"{}\"\ndescription: \"\"\ndate: {today}\n---\n\n",

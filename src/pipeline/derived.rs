@@ -10,7 +10,7 @@ use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
 use crate::frontmatter::{FrontMatter, Spanned};
 use crate::links::{self, LinkGraph};
-use crate::markdown::{LinkRef, Rendered};
+use crate::markdown::{Body, LinkRef};
 use crate::render::Data;
 use crate::site::{self, Page, PageId, Parsed, Site};
 use crate::taxonomy::{self, Taxonomy};
@@ -126,7 +126,7 @@ fn same_place(page: &Page, parsed: &Parsed) -> bool {
             .iter()
             .zip(&new.relations)
             .all(|((k1, v1), (k2, v2))| k1 == k2 && values(v1) == values(v2));
-    let Rendered {
+    let Body {
         html: _,
         headings,
         links,

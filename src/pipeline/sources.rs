@@ -8,35 +8,8 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
-use crate::discover::{self, AssetFile, MarkdownFile, is_ignored_name};
+use crate::discover::{self, AssetFile, Folder, MarkdownFile, is_ignored_name};
 use crate::site::{self, Parsed};
-
-/// A folder of source files that discovery walks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Folder {
-    /// `content/`: Markdown pages and the files beside them.
-    Content,
-    /// `static/`: files copied as they are.
-    Static,
-}
-
-impl Folder {
-    /// Every source folder.
-    pub const ALL: [Folder; 2] = [Folder::Content, Folder::Static];
-
-    /// The folder's name under the site's root.
-    pub fn name(self) -> &'static str {
-        match self {
-            Folder::Content => "content",
-            Folder::Static => "static",
-        }
-    }
-
-    /// The source folder named `name`, if it is one.
-    pub fn named(name: &str) -> Option<Folder> {
-        Folder::ALL.into_iter().find(|f| f.name() == name)
-    }
-}
 
 /// A Markdown file as last read.
 pub enum Markdown {
