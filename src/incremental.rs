@@ -147,7 +147,8 @@ struct Made {
 /// The outputs of the last build and the fingerprints of the facts they were made from.
 #[derive(Default)]
 struct Outputs {
-    made: HashMap<String, Made>,
+    /// By the index of its output in the last plan.
+    made: Vec<Option<Made>>,
     /// The fingerprints of the site they read; `None` makes every output again.
     table: Option<Table>,
     /// Whether to leave the map and graph.json, when they have a version to show meanwhile,
@@ -221,10 +222,10 @@ impl State {
         let derived = self.derived.insert(derived);
         self.inputs.sources.settle();
         problems.extend(derived.problems.iter().cloned());
-        let plan = match (reparsed.is_some(), self.plan.take()) {
+        let (plan, last_plan) = match (reparsed.is_some(), self.plan.take()) {
             // The tree, links and terms are as they were: so are the outputs' paths.
-            (true, Some(plan)) => plan,
-            _ => self.inputs.plan(derived),
+            (true, Some(plan)) => (plan, None),
+            (_, last) => (self.inputs.plan(derived), last.map(|plan| plan.outputs)),
         };
         let plan = self.plan.insert(plan);
         problems.extend(plan.problems.iter().cloned());
@@ -248,9 +249,10 @@ impl State {
             }
             timings.stage("facts");
             let failures;
-            (made, failures) = self
-                .outputs
-                .make(&renderer, plan, changes.as_ref(), &mut files);
+            let last = last_plan.as_deref();
+            (made, failures) =
+                self.outputs
+                    .make(&renderer, plan, last, changes.as_ref(), &mut files);
             problems.extend(pipeline::group_failures(&derived.site, failures));
             timings.stage("render");
         }
@@ -278,24 +280,24 @@ impl State {
         let config = &self.inputs.config;
         let urls = Urls::new(&config.base_url);
         let renderer = Renderer::new(config, derived.data(), &urls, theme);
-        let todo: Vec<(String, Output)> = plan
-            .outputs
-            .iter()
-            .filter(|(path, _)| pending.contains(path))
-            .cloned()
+        let todo: Vec<usize> = (0..plan.outputs.len())
+            .filter(|&i| pending.contains(&plan.outputs[i].0))
             .collect();
         let made: Vec<Made> = todo
             .par_iter()
-            .map(|(_, output)| make_one(&renderer, *output))
+            .map(|&i| make_one(&renderer, plan.outputs[i].1))
             .collect();
         let mut files = Vec::new();
         let mut failures = Vec::new();
-        for ((path, output), made) in todo.into_iter().zip(made) {
+        for (i, made) in todo.into_iter().zip(made) {
+            let (path, output) = &plan.outputs[i];
             match &made.result {
                 Ok(content) => files.push((path.clone(), Arc::clone(content))),
-                Err(diagnostic) => failures.push((pipeline::page_of(output), diagnostic.clone())),
+                Err(diagnostic) => failures.push((pipeline::page_of(*output), diagnostic.clone())),
             }
-            self.outputs.made.insert(path, made);
+            if let Some(slot) = self.outputs.made.get_mut(i) {
+                *slot = Some(made);
+            }
         }
         problems.extend(pipeline::group_failures(&derived.site, failures));
         files
@@ -328,57 +330,96 @@ impl Outputs {
         &mut self,
         renderer: &Renderer,
         plan: &Plan,
+        last_plan: Option<&[(String, Output)]>,
         changes: Option<&Changes>,
         files: &mut SharedFiles,
     ) -> (usize, Vec<(Option<crate::site::PageId>, Diagnostic)>) {
-        let mut old = std::mem::take(&mut self.made);
+        let old = std::mem::take(&mut self.made);
+        let mut previous: Vec<Option<Made>> = match last_plan {
+            // The same plan: the outputs are where they were.
+            None if old.len() == plan.outputs.len() => old,
+            Some(last) if last == plan.outputs.as_slice() && old.len() == last.len() => old,
+            None => plan.outputs.iter().map(|_| None).collect(),
+            Some(last) => {
+                let mut by_path: HashMap<&str, Made> = last
+                    .iter()
+                    .zip(old)
+                    .filter_map(|((path, _), made)| Some((path.as_str(), made?)))
+                    .collect();
+                let take = |(path, _): &(String, Output)| by_path.remove(path.as_str());
+                plan.outputs.iter().map(take).collect()
+            }
+        };
         self.pending.clear();
-        let mut kept: Vec<Option<Made>> = Vec::with_capacity(plan.outputs.len());
-        for (path, output) in &plan.outputs {
-            let reusable = old.remove(path).and_then(|mut made| {
-                let changes = changes?;
-                let same = !made.stale
-                    && changes.output(made.output) == Some(*output)
-                    && !made.reads.iter().any(|&fact| changes.changed(fact));
-                if same {
-                    changes.remap(&mut made.reads);
-                    made.output = *output;
-                    return Some(made);
-                }
-                let slow = matches!(output, Output::Generated(Generated::Map | Generated::Graph));
-                if self.defer && slow && made.result.is_ok() {
-                    // The last version stands in until `finish` makes this one.
-                    self.pending.push(path.clone());
-                    made.stale = true;
-                    made.output = *output;
-                    return Some(made);
-                }
-                None
-            });
-            kept.push(reusable);
-        }
-        let todo: Vec<usize> = (0..kept.len()).filter(|&i| kept[i].is_none()).collect();
+        let verdicts: Vec<Verdict> = previous
+            .par_iter()
+            .zip(&plan.outputs)
+            .map(|(made, (_, output))| self.verdict(made.as_ref(), *output, changes))
+            .collect();
+        let todo: Vec<usize> = (0..verdicts.len())
+            .filter(|&i| verdicts[i] == Verdict::Make)
+            .collect();
         let made: Vec<Made> = todo
             .par_iter()
             .map(|&i| make_one(renderer, plan.outputs[i].1))
             .collect();
         let count = made.len();
         for (i, made) in todo.into_iter().zip(made) {
-            kept[i] = Some(made);
+            previous[i] = Some(made);
         }
         let mut failures = Vec::new();
-        for ((path, output), made) in plan.outputs.iter().zip(kept) {
-            let Some(made) = made else { continue };
+        for (i, ((path, output), verdict)) in plan.outputs.iter().zip(verdicts).enumerate() {
+            let Some(made) = &mut previous[i] else {
+                continue;
+            };
+            if verdict != Verdict::Make {
+                if let Some(changes) = changes {
+                    changes.remap(&mut made.reads);
+                }
+                made.output = *output;
+            }
+            if verdict == Verdict::Wait {
+                // The last version stands in until `finish` makes this one.
+                made.stale = true;
+                self.pending.push(path.clone());
+            }
             match &made.result {
                 Ok(content) => {
                     files.insert(path.clone(), Arc::clone(content));
                 }
                 Err(diagnostic) => failures.push((pipeline::page_of(*output), diagnostic.clone())),
             }
-            self.made.insert(path.clone(), made);
         }
+        self.made = previous;
         (count, failures)
     }
+
+    /// Whether `output`, last `made` (in the last build's ids), can be kept after `changes`.
+    fn verdict(&self, made: Option<&Made>, output: Output, changes: Option<&Changes>) -> Verdict {
+        let (Some(made), Some(changes)) = (made, changes) else {
+            return Verdict::Make;
+        };
+        let same = !made.stale
+            && changes.output(made.output) == Some(output)
+            && !made.reads.iter().any(|&fact| changes.changed(fact));
+        let slow = matches!(output, Output::Generated(Generated::Map | Generated::Graph));
+        match same {
+            true => Verdict::Keep,
+            false if self.defer && slow && made.result.is_ok() => Verdict::Wait,
+            false => Verdict::Make,
+        }
+    }
+}
+
+/// What becomes of an output in a build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Kept as last made: nothing it read changed.
+    Keep,
+    /// Made again.
+    Make,
+    /// Kept for now, made again by [`State::finish`].
+    Wait,
 }
 
 #[cfg(test)]

@@ -12,6 +12,10 @@ pub struct SourceFile {
     /// The whole text of the file.
     pub text: String,
     line_starts: Vec<usize>,
+    /// A hash of `text`, made on first use (`weft serve` compares files by it).
+    hash: std::sync::OnceLock<u64>,
+    /// A hash of `path`, made on first use.
+    path_hash: std::sync::OnceLock<u64>,
 }
 
 /// A shared handle to a source file; diagnostics and pages hold these.
@@ -27,7 +31,23 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts,
+            hash: std::sync::OnceLock::new(),
+            path_hash: std::sync::OnceLock::new(),
         })
+    }
+
+    /// A hash of the path, made once: names the file in `weft serve`'s fingerprints.
+    pub fn path_hash(&self) -> u64 {
+        *self
+            .path_hash
+            .get_or_init(|| xxhash_rust::xxh3::xxh3_64(self.path.as_os_str().as_encoded_bytes()))
+    }
+
+    /// A hash of the text, made once.
+    pub fn text_hash(&self) -> u64 {
+        *self
+            .hash
+            .get_or_init(|| xxhash_rust::xxh3::xxh3_64(self.text.as_bytes()))
     }
 
     /// The 1-based line and column (in characters) of a byte offset.

@@ -27,6 +27,8 @@ pub(super) struct Table {
 
 /// What changed between two [`Table`]s, asked in the old one's ids.
 pub(super) struct Changes {
+    /// Whether every page and term kept its id.
+    same_ids: bool,
     /// Per old page: the new id, if it is still there.
     moved: Vec<Option<PageId>>,
     /// Per old page: a bit per changed fact.
@@ -45,10 +47,15 @@ impl Table {
     /// Fingerprints every fact of `data`.
     pub(super) fn new(data: &Data) -> Table {
         let count = data.page_count();
-        let pages = (0..count as u32)
-            .into_par_iter()
-            .map(|id| page_facts(data, PageId(id)))
-            .collect();
+        let (pages, globals) = rayon::join(
+            || {
+                (0..count as u32)
+                    .into_par_iter()
+                    .map(|id| page_facts(data, PageId(id)))
+                    .collect()
+            },
+            || GLOBAL_FACTS.map(|fact| fingerprint(data, fact)),
+        );
         let term_urls = data.term_urls();
         let index = (0..term_urls.len())
             .map(|t| fingerprint(data, Fact::TaxonomyIndex(t)))
@@ -68,7 +75,7 @@ impl Table {
                 .map(|id| data.rel(PageId(id)).to_path_buf())
                 .collect(),
             pages,
-            globals: GLOBAL_FACTS.map(|fact| fingerprint(data, fact)),
+            globals,
             index,
             terms,
         }
@@ -126,7 +133,7 @@ impl Table {
             .enumerate()
             .map(|(t, old)| new.index.get(t) != Some(old))
             .collect();
-        let terms = self
+        let terms: Vec<Vec<Option<(usize, bool)>>> = self
             .terms
             .iter()
             .enumerate()
@@ -140,7 +147,18 @@ impl Table {
                     .collect()
             })
             .collect();
+        let same_ids = moved.len() == new.rels.len()
+            && moved
+                .iter()
+                .enumerate()
+                .all(|(i, to)| *to == Some(PageId(i as u32)))
+            && terms.iter().all(|t| {
+                t.iter()
+                    .enumerate()
+                    .all(|(i, to)| to.is_some_and(|(j, _)| i == j))
+            });
         let changes = Changes {
+            same_ids,
             moved,
             pages,
             globals,
@@ -155,6 +173,7 @@ impl Changes {
     /// Nothing changed, and nothing moved.
     fn none(table: &Table) -> Changes {
         Changes {
+            same_ids: true,
             moved: (0..table.rels.len() as u32)
                 .map(|i| Some(PageId(i)))
                 .collect(),
@@ -211,6 +230,9 @@ impl Changes {
 
     /// Puts facts unchanged since the old table in the new ids.
     pub(super) fn remap(&self, facts: &mut [Fact]) {
+        if self.same_ids {
+            return;
+        }
         for fact in facts {
             if let Some((id, k)) = fact.page_index() {
                 if let Some(to) = self.page(id) {

@@ -46,35 +46,48 @@ impl Plan {
     ) -> Plan {
         let site = &derived.site;
         let mut problems = Vec::new();
-        let mut outputs = Vec::new();
-        let mut taken = HashSet::new();
+        let mut pages = Vec::new();
+        let mut generated = Vec::new();
+        let mut aliases = Vec::new();
+        // Paths are checked against those taken before them: pages, generated files, aliases.
+        let mut taken: HashSet<&str> = HashSet::new();
         if theme.is_some() {
-            for id in site.ids() {
-                let path = page_file(&site.page(id).url);
-                taken.insert(path.clone());
-                outputs.push((path, Output::Page(id)));
-            }
+            pages = site
+                .ids()
+                .map(|id| (page_file(&site.page(id).url), Output::Page(id)))
+                .collect();
+            taken.extend(
+                pages
+                    .iter()
+                    .map(|(path, _): &(String, Output)| path.as_str()),
+            );
+            let mut made = HashSet::new();
             for (path, what) in generate::generated_files(&derived.taxonomies, config) {
-                if !taken.insert(path.clone()) {
+                if taken.contains(path.as_str()) || !made.insert(path.clone()) {
                     problems.push(generate::duplicate_output(site, &path));
                     continue;
                 }
-                outputs.push((path, Output::Generated(what)));
+                generated.push((path, Output::Generated(what)));
             }
-            let aliases = generate::alias_files(site, |path| taken.contains(path), &mut problems);
-            for (path, alias) in aliases {
-                taken.insert(path.clone());
-                outputs.push((path, Output::Alias(alias)));
-            }
+            taken.extend(generated.iter().map(|(path, _)| path.as_str()));
+            let found = generate::alias_files(site, |path| taken.contains(path), &mut problems);
+            aliases = found
+                .into_iter()
+                .map(|(path, alias)| (path, Output::Alias(alias)))
+                .collect();
+            taken.extend(aliases.iter().map(|(path, _)| path.as_str()));
         }
         let mut copies = BTreeMap::new();
         for (path, content) in copied_files(theme, sources, site) {
-            if taken.contains(&path) {
+            if taken.contains(path.as_str()) {
                 problems.push(static_collision(&path));
                 continue;
             }
             copies.insert(path, content);
         }
+        let mut outputs = pages;
+        outputs.append(&mut generated);
+        outputs.append(&mut aliases);
         Plan {
             outputs,
             copies,

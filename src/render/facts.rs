@@ -12,9 +12,7 @@
 //! of read needs a new [`Fact`], an accessor that records it and an arm in [`fingerprint`].
 
 use std::cell::RefCell;
-use std::hash::Hash;
-
-use xxhash_rust::xxh3::Xxh3;
+use std::hash::{Hash, Hasher};
 
 use crate::frontmatter::PageDate;
 use crate::links::{Edge, EdgeKind, LinkGraph, RelationGroup, Target};
@@ -418,11 +416,11 @@ fn term<'a>(data: &Data<'a>, t: usize, i: usize) -> TermFact<'a> {
 }
 
 /// The fingerprint of `fact` in `data`: a hash of what its accessor returns, in which a
-/// page stands for its path in `content/`, which does not change when other pages come and
-/// go (ids do).
+/// page stands for its file's path, which does not change when other pages come and go
+/// (ids do).
 pub fn fingerprint(data: &Data, fact: Fact) -> u64 {
     let mut h = Fingerprinter {
-        hasher: Xxh3::new(),
+        bytes: Vec::with_capacity(256),
         site: data.site,
     };
     match fact {
@@ -519,28 +517,40 @@ pub fn fingerprint(data: &Data, fact: Fact) -> u64 {
             h.ids(pages);
         }
     }
-    h.hasher.digest()
+    xxhash_rust::xxh3::xxh3_64(&h.bytes)
 }
 
-/// Hashes fact values, pages by their path.
+/// Collects the bytes of a fact's value, pages by their path, to hash them at once (small
+/// values hash faster so than through a streaming hasher's state).
 struct Fingerprinter<'s> {
-    hasher: Xxh3,
+    bytes: Vec<u8>,
     site: &'s Site,
+}
+
+impl Hasher for Fingerprinter<'_> {
+    fn write(&mut self, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(&self.bytes)
+    }
 }
 
 impl Fingerprinter<'_> {
     fn std(&mut self, value: &impl Hash) {
-        value.hash(&mut self.hasher);
+        value.hash(self);
     }
 
     fn num(&mut self, value: usize) {
-        self.hasher.update(&(value as u64).to_le_bytes());
+        self.write(&(value as u64).to_le_bytes());
     }
 
+    /// A page, by its file's path (`content/` and its path there), which names it across
+    /// builds as its id does not.
     fn id(&mut self, id: PageId) {
-        let rel = self.site.page(id).rel.as_os_str().as_encoded_bytes();
-        self.num(rel.len());
-        self.hasher.update(rel);
+        let path = self.site.page(id).source.path_hash();
+        self.write(&path.to_le_bytes());
     }
 
     fn ids(&mut self, ids: &[PageId]) {
@@ -576,7 +586,7 @@ impl Fingerprinter<'_> {
     }
 
     /// All of a page. Its front matter and body are made from its text (and the config,
-    /// whose change starts every build over), so the text stands for them.
+    /// whose change starts every build over), so the text (its hash) stands for them.
     fn page(&mut self, page: &Page) {
         let Page {
             kind,
@@ -592,7 +602,7 @@ impl Fingerprinter<'_> {
             subsections,
         } = page;
         self.kind(*kind);
-        self.std(&(&source.path, &source.text, rel, stem, url, title));
+        self.std(&(&source.path, source.text_hash(), rel, stem, url, title));
         self.option_id(*parent);
         self.ids(pages);
         self.ids(subsections);
