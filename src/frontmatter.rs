@@ -294,6 +294,50 @@ impl Reader<'_> {
         })
     }
 
+    /// `sort_by`, which only a section may have.
+    fn sort_by(&self, key: &str, value: &Value, is_section: bool) -> Result<SortBy, Diagnostic> {
+        if !is_section {
+            return Err(Diagnostic::error(
+                Code::InvalidFrontMatter,
+                "`sort_by` applies to sections only",
+            )
+            .at(self.file, self.key_span(key))
+            .label("this is a page")
+            .help("move `sort_by` to the section's `_index.md`"));
+        }
+        match self.string(key, value)?.as_str() {
+            "weight" => Ok(SortBy::Weight),
+            "date" => Ok(SortBy::Date),
+            "title" => Ok(SortBy::Title),
+            other => Err(self
+                .wrong_type(key, "`weight`, `date` or `title`")
+                .maybe_help(did_you_mean(other, ["weight", "date", "title"]))),
+        }
+    }
+
+    /// The error for a key that is neither weft's nor a declared taxonomy or relation.
+    fn unknown_key(&self, key: &str, config: &SiteConfig) -> Diagnostic {
+        let suggestion = config.suggest_key(key);
+        let help = if config
+            .relations
+            .values()
+            .any(|r| r.inverse.as_deref() == Some(key))
+        {
+            format!(
+                "`{key}` is an inverse relation: weft adds it on the target page; declare the relation on the other page instead"
+            )
+        } else {
+            "custom values go under `extra:`; new taxonomies and relations are declared in weft.yaml".to_string()
+        };
+        Diagnostic::error(
+            Code::UnknownKey,
+            format!("unknown front matter key `{key}`"),
+        )
+        .at(self.file, self.key_span(key))
+        .label(suggestion.unwrap_or_else(|| "not a known key".into()))
+        .help(help)
+    }
+
     fn read_key(
         &self,
         fm: &mut FrontMatter,
@@ -328,27 +372,7 @@ impl Reader<'_> {
                 let template = self.string(key, &value)?;
                 fm.template = self.spanned(key, vec![template]).pop();
             }
-            "sort_by" => {
-                if !is_section {
-                    return Err(Diagnostic::error(
-                        Code::InvalidFrontMatter,
-                        "`sort_by` applies to sections only",
-                    )
-                    .at(self.file, self.key_span(key))
-                    .label("this is a page")
-                    .help("move `sort_by` to the section's `_index.md`"));
-                }
-                fm.sort_by = match self.string(key, &value)?.as_str() {
-                    "weight" => SortBy::Weight,
-                    "date" => SortBy::Date,
-                    "title" => SortBy::Title,
-                    other => {
-                        return Err(self
-                            .wrong_type(key, "`weight`, `date` or `title`")
-                            .maybe_help(did_you_mean(other, ["weight", "date", "title"])));
-                    }
-                };
-            }
+            "sort_by" => fm.sort_by = self.sort_by(key, &value, is_section)?,
             "extra" => {
                 fm.extra = serde_json::to_value(&value).map_err(|err| {
                     self.wrong_type(key, "a map of values")
@@ -364,27 +388,7 @@ impl Reader<'_> {
                 fm.relations
                     .insert(key.to_string(), self.spanned(key, targets));
             }
-            _ => {
-                let suggestion = config.suggest_key(key);
-                let help = if config
-                    .relations
-                    .values()
-                    .any(|r| r.inverse.as_deref() == Some(key))
-                {
-                    format!(
-                        "`{key}` is an inverse relation: weft adds it on the target page; declare the relation on the other page instead"
-                    )
-                } else {
-                    "custom values go under `extra:`; new taxonomies and relations are declared in weft.yaml".to_string()
-                };
-                return Err(Diagnostic::error(
-                    Code::UnknownKey,
-                    format!("unknown front matter key `{key}`"),
-                )
-                .at(self.file, self.key_span(key))
-                .label(suggestion.unwrap_or_else(|| "not a known key".into()))
-                .help(help));
-            }
+            _ => return Err(self.unknown_key(key, config)),
         }
         Ok(())
     }

@@ -319,7 +319,46 @@ fn assemble(
     config: &SiteConfig,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Site {
-    // Folder URLs, top-down: a folder's segment is its section's or bundle's slug, if any.
+    let dir_urls = folder_urls(&parsed, &content_assets, diagnostics);
+    let mut pages: Vec<Page> = Vec::with_capacity(parsed.len());
+    let mut section_of_dir: HashMap<PathBuf, PageId> = HashMap::new();
+    for p in parsed {
+        let dir = p.rel.parent().unwrap_or(Path::new("")).to_path_buf();
+        let id = PageId(pages.len() as u32);
+        if p.kind == PageKind::Section {
+            section_of_dir.insert(dir.clone(), id);
+        }
+        let dir_url = dir_urls.get(&dir).map_or("", String::as_str);
+        pages.push(new_page(p, dir_url, config, diagnostics));
+    }
+    let home = section_of_dir[Path::new("")];
+    link_tree(&mut pages, &section_of_dir, home);
+    check_unique_urls(&pages, diagnostics);
+
+    let assets = content_assets
+        .into_iter()
+        .map(|asset| {
+            let dir = asset.rel.parent().unwrap_or(Path::new(""));
+            let name = asset.rel.file_name().unwrap_or_default().to_string_lossy();
+            let url = format!("{}{}", dir_urls.get(dir).map_or("", String::as_str), name);
+            (url, asset)
+        })
+        .collect();
+    Site {
+        pages,
+        home,
+        assets,
+        refused: BTreeSet::new(),
+    }
+}
+
+/// The URL path of every folder that holds a page or a file, top-down: a folder's segment
+/// is its section's or bundle's slug, if it has one, else its name made a slug.
+fn folder_urls(
+    parsed: &[Parsed],
+    content_assets: &[AssetFile],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<PathBuf, String> {
     let mut dir_urls: BTreeMap<PathBuf, String> = BTreeMap::new();
     dir_urls.insert(PathBuf::new(), String::new());
     let slug_of_dir: HashMap<PathBuf, &Parsed> = parsed
@@ -353,71 +392,44 @@ fn assemble(
             .unwrap_or_else(|| slugify(&name));
         dir_urls.insert(dir.clone(), format!("{parent_url}{segment}/"));
     }
+    dir_urls
+}
 
-    let mut pages: Vec<Page> = Vec::with_capacity(parsed.len());
-    let mut section_of_dir: HashMap<PathBuf, PageId> = HashMap::new();
-    for p in parsed {
-        let dir = p.rel.parent().unwrap_or(Path::new("")).to_path_buf();
-        let file_name = p
-            .rel
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let is_folder_page = file_name == SECTION_FILE || file_name == BUNDLE_FILE;
-        let stem = stem_of(&p.rel);
-        let url = if is_folder_page {
-            dir_urls.get(&dir).cloned().unwrap_or_default()
+/// A page of the tree, not yet linked to its section, from `p` in the folder at `dir_url`.
+fn new_page(
+    p: Parsed,
+    dir_url: &str,
+    config: &SiteConfig,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Page {
+    let file_name = p.rel.file_name().unwrap_or_default().to_string_lossy();
+    let is_folder_page = file_name == SECTION_FILE || file_name == BUNDLE_FILE;
+    let stem = stem_of(&p.rel);
+    let url = if is_folder_page {
+        dir_url.to_string()
+    } else {
+        let segment = checked_slug(&p, diagnostics).unwrap_or_else(|| slugify(&stem));
+        format!("{dir_url}{segment}/")
+    };
+    let title = p.fm.title.clone().unwrap_or_else(|| {
+        if p.rel == Path::new(SECTION_FILE) {
+            config.title.clone()
         } else {
-            let segment = checked_slug(&p, diagnostics).unwrap_or_else(|| slugify(&stem));
-            format!(
-                "{}{segment}/",
-                dir_urls.get(&dir).map_or("", String::as_str)
-            )
-        };
-        let title = p.fm.title.clone().unwrap_or_else(|| {
-            if p.rel == Path::new(SECTION_FILE) {
-                config.title.clone()
-            } else {
-                title_from_name(&stem)
-            }
-        });
-        let id = PageId(pages.len() as u32);
-        if p.kind == PageKind::Section {
-            section_of_dir.insert(dir, id);
+            title_from_name(&stem)
         }
-        pages.push(Page {
-            kind: p.kind,
-            source: p.source,
-            rel: p.rel,
-            stem,
-            url,
-            title,
-            fm: p.fm,
-            body: p.body,
-            parent: None,
-            pages: Vec::new(),
-            subsections: Vec::new(),
-        });
-    }
-    let home = section_of_dir[Path::new("")];
-    link_tree(&mut pages, &section_of_dir, home);
-    check_unique_urls(&pages, diagnostics);
-
-    let assets = content_assets
-        .into_iter()
-        .map(|asset| {
-            let dir = asset.rel.parent().unwrap_or(Path::new(""));
-            let name = asset.rel.file_name().unwrap_or_default().to_string_lossy();
-            let url = format!("{}{}", dir_urls.get(dir).map_or("", String::as_str), name);
-            (url, asset)
-        })
-        .collect();
-    Site {
-        pages,
-        home,
-        assets,
-        refused: BTreeSet::new(),
+    });
+    Page {
+        kind: p.kind,
+        source: p.source,
+        rel: p.rel,
+        stem,
+        url,
+        title,
+        fm: p.fm,
+        body: p.body,
+        parent: None,
+        pages: Vec::new(),
+        subsections: Vec::new(),
     }
 }
 

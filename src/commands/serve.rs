@@ -288,14 +288,7 @@ fn finish(
     let mut files = (*published.files).clone();
     files.extend(made);
     let error = if diagnostics.has_errors() {
-        let shown = Diagnostics::sorted(diagnostics);
-        let render = |color| {
-            let mut diagnostics = Diagnostics::default();
-            diagnostics.extend(shown.iter().cloned());
-            diagnostics.render(color)
-        };
-        eprint!("{}", render(build::use_color()));
-        Some(render(false))
+        Some(show_errors(diagnostics))
     } else {
         build::report(diagnostics, verbosity == Verbosity::Quiet);
         published.error.clone()
@@ -334,37 +327,18 @@ fn rebuild(
 ) -> Preview {
     let quiet = verbosity == Verbosity::Quiet;
     let started = Instant::now();
-    let copied_only = !changes.is_empty()
-        && changes.iter().all(|change| {
-            change.kind == ChangeKind::Static
-                && change.path.is_file()
-                && !watch::copies_of(&current.files, std::slice::from_ref(change)).is_empty()
-        });
-    if copied_only {
-        let changed = watch::copies_of(&current.files, changes);
-        if !quiet {
-            eprintln!("re-read {}", changed.join(", "));
-        }
-        return Preview {
-            error: current.error.clone(),
-            ..current.next(Arc::clone(&current.files), changed)
-        };
+    if let Some(preview) = reread_copies(current, changes, quiet) {
+        return preview;
     }
     let (built, diagnostics) = cache.update(changes);
     let elapsed = started.elapsed().as_millis();
     let Some(site) = built else {
-        let items = Diagnostics::sorted(diagnostics);
-        let render = |color| {
-            let mut diagnostics = Diagnostics::default();
-            diagnostics.extend(items.iter().cloned());
-            diagnostics.render(color)
-        };
-        eprint!("{}", render(build::use_color()));
+        let error = show_errors(diagnostics);
         eprintln!("error: the build failed in {elapsed} ms; still serving the last good build");
         return Preview {
             files: Arc::clone(&current.files),
             generation: current.generation,
-            error: Some(render(false)),
+            error: Some(error),
             history: current.history.clone(),
             pending: None,
         };
@@ -408,6 +382,41 @@ fn rebuild(
         pending,
         ..current.next(Arc::new(site.files), changed)
     }
+}
+
+/// The preview when only files copied as they are changed, and all of them are in the
+/// site: nothing is rebuilt, since they are read on request.
+fn reread_copies(current: &Preview, changes: &[Change], quiet: bool) -> Option<Preview> {
+    let copied_only = !changes.is_empty()
+        && changes.iter().all(|change| {
+            change.kind == ChangeKind::Static
+                && change.path.is_file()
+                && !watch::copies_of(&current.files, std::slice::from_ref(change)).is_empty()
+        });
+    if !copied_only {
+        return None;
+    }
+    let changed = watch::copies_of(&current.files, changes);
+    if !quiet {
+        eprintln!("re-read {}", changed.join(", "));
+    }
+    Some(Preview {
+        error: current.error.clone(),
+        ..current.next(Arc::clone(&current.files), changed)
+    })
+}
+
+/// Prints the diagnostics of a failed build, in colour where the terminal has it; returns
+/// them plain, for the browser's error overlay.
+fn show_errors(diagnostics: Diagnostics) -> String {
+    let items = Diagnostics::sorted(diagnostics);
+    let render = |color| {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.extend(items.iter().cloned());
+        diagnostics.render(color)
+    };
+    eprint!("{}", render(build::use_color()));
+    render(false)
 }
 
 /// What the browser is told, as JSON: the generation, the build error if any, and the

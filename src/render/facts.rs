@@ -435,18 +435,7 @@ pub fn fingerprint(data: &Data, fact: Fact) -> u64 {
         Fact::Home => h.id(data.site.home),
         Fact::Page(id) => h.page(data.site.page(id)),
         Fact::Link(id) => h.std(&link(data, id)),
-        Fact::Summary(id) => {
-            let SummaryFact {
-                title,
-                url,
-                description,
-                date,
-                updated,
-            } = summary(data, id);
-            h.std(&(title, url, description));
-            h.date(date);
-            h.date(updated);
-        }
+        Fact::Summary(id) => h.summary(summary(data, id)),
         Fact::Headings(id) => {
             let list = headings(data, id);
             h.num(list.len());
@@ -464,32 +453,8 @@ pub fn fingerprint(data: &Data, fact: Fact) -> u64 {
             h.kind(kind);
             h.option_id(parent);
         }
-        Fact::Targets(id) => {
-            let list = targets(data, id);
-            h.num(list.len());
-            for target in list {
-                match target {
-                    None => h.num(0),
-                    Some(Target::File(url)) => {
-                        h.num(1);
-                        h.std(url);
-                    }
-                    Some(Target::Page { id, anchor }) => {
-                        h.num(2);
-                        h.id(*id);
-                        h.std(anchor);
-                    }
-                }
-            }
-        }
-        Fact::Relations(id) => {
-            let groups = relations(data, id);
-            h.num(groups.len());
-            for RelationGroup { key, label, pages } in groups {
-                h.std(&(key, label));
-                h.ids(pages);
-            }
-        }
+        Fact::Targets(id) => h.targets(targets(data, id)),
+        Fact::Relations(id) => h.relations(relations(data, id)),
         Fact::Backlinks(id) => {
             let list = backlinks(data, id);
             h.num(list.len());
@@ -499,15 +464,7 @@ pub fn fingerprint(data: &Data, fact: Fact) -> u64 {
             }
         }
         Fact::Terms(id) => h.std(&terms(data, id)),
-        Fact::Edges => {
-            let edges = &data.graph.edges;
-            h.num(edges.len());
-            for Edge { from, to, kind } in edges {
-                h.id(*from);
-                h.id(*to);
-                h.std(kind);
-            }
-        }
+        Fact::Edges => h.edges(&data.graph.edges),
         Fact::Taxonomies => h.std(&taxonomies(data)),
         Fact::TaxonomyIndex(t) => h.std(&taxonomy_index(data, t)),
         Fact::Term(t, i) => {
@@ -564,6 +521,54 @@ impl Fingerprinter<'_> {
         self.num(usize::from(id.is_some()));
         if let Some(id) = id {
             self.id(id);
+        }
+    }
+
+    fn summary(&mut self, summary: SummaryFact) {
+        let SummaryFact {
+            title,
+            url,
+            description,
+            date,
+            updated,
+        } = summary;
+        self.std(&(title, url, description));
+        self.date(date);
+        self.date(updated);
+    }
+
+    fn targets(&mut self, list: &[Option<Target>]) {
+        self.num(list.len());
+        for target in list {
+            match target {
+                None => self.num(0),
+                Some(Target::File(url)) => {
+                    self.num(1);
+                    self.std(url);
+                }
+                Some(Target::Page { id, anchor }) => {
+                    self.num(2);
+                    self.id(*id);
+                    self.std(anchor);
+                }
+            }
+        }
+    }
+
+    fn relations(&mut self, groups: &[RelationGroup]) {
+        self.num(groups.len());
+        for RelationGroup { key, label, pages } in groups {
+            self.std(&(key, label));
+            self.ids(pages);
+        }
+    }
+
+    fn edges(&mut self, edges: &[Edge]) {
+        self.num(edges.len());
+        for Edge { from, to, kind } in edges {
+            self.id(*from);
+            self.id(*to);
+            self.std(kind);
         }
     }
 
