@@ -356,7 +356,9 @@ impl Outputs {
             .zip(&plan.outputs)
             .map(|(made, (_, output))| self.verdict(made.as_ref(), *output, changes))
             .collect();
-        let todo: Vec<usize> = (0..verdicts.len())
+        let todo: Vec<usize> = plan
+            .slow_first()
+            .into_iter()
             .filter(|&i| verdicts[i] == Verdict::Make)
             .collect();
         let made: Vec<Made> = todo

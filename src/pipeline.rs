@@ -295,10 +295,11 @@ struct Rendered {
 /// the pages' search entries when `search` is on.
 fn render_all(renderer: &Renderer, plan: &Plan, pages: Pages, search: bool) -> Rendered {
     let language = &renderer.config.language;
-    let made: Vec<_> = plan
-        .outputs
-        .par_iter()
-        .map(|(path, output)| {
+    let mut made: Vec<_> = plan
+        .slow_first()
+        .into_par_iter()
+        .map(|i| {
+            let (path, output) = &plan.outputs[i];
             let mut entry = None;
             let kept = make(renderer, *output, None).map(|mut html| {
                 if search && matches!(output, Output::Page(_)) {
@@ -318,17 +319,16 @@ fn render_all(renderer: &Renderer, plan: &Plan, pages: Pages, search: bool) -> R
                     Pages::Discard => None,
                 }
             });
-            (kept, entry)
+            (i, kept, entry)
         })
         .collect();
+    made.sort_unstable_by_key(|(i, ..)| *i);
     let mut rendered = Rendered {
         files: Files::new(),
         entries: Vec::new(),
         failures: Vec::new(),
     };
-    for (((path, output), kept), entry) in
-        plan.outputs.iter().zip(made).map(|(o, (k, e))| ((o, k), e))
-    {
+    for ((path, output), (_, kept, entry)) in plan.outputs.iter().zip(made) {
         match kept {
             Ok(Some(content)) => {
                 rendered.files.insert(path.clone(), content);

@@ -96,6 +96,21 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// The indexes of the outputs, those slow to make first (the map's layout, `graph.json`),
+    /// so that making them in parallel with the others does not leave one core working on
+    /// them alone at the end.
+    pub fn slow_first(&self) -> Vec<usize> {
+        let slow = |output: &Output| {
+            matches!(output, Output::Generated(Generated::Map | Generated::Graph))
+        };
+        let (mut first, rest): (Vec<usize>, Vec<usize>) =
+            (0..self.outputs.len()).partition(|&i| slow(&self.outputs[i].1));
+        first.extend(rest);
+        first
+    }
+}
+
 /// The files copied as they are, by output path: the theme's, `static/`, content assets;
 /// a later one takes an earlier one's place.
 pub(super) fn copied_files(
