@@ -175,13 +175,6 @@ impl Inputs {
     }
 }
 
-/// Reads and derives the site, for checks that read its pages; `None` when the config
-/// cannot be read.
-pub fn derive(options: &BuildOptions) -> Option<Derived> {
-    let inputs = Inputs::load(options).ok()?;
-    Some(inputs.derive(options.drafts, &mut Timings::default()))
-}
-
 /// Makes one output of the plan; `reads`, if given, learns what of the site it read.
 pub fn make(
     renderer: &Renderer,
@@ -230,13 +223,20 @@ pub struct BuiltSite {
 /// Runs every stage once; returns the site and the warnings, or every diagnostic if any is
 /// an error. `pages` says where the rendered outputs go.
 pub fn build(options: &BuildOptions, pages: Pages) -> (Option<BuiltSite>, Diagnostics) {
+    let (built, diagnostics) = run(options, pages);
+    (built.ok(), diagnostics)
+}
+
+/// Like [`build`], but a build that failed still gives the site, when it got so far, for
+/// checks that read its pages (`weft check --external` reports all problems at once).
+pub fn run(options: &BuildOptions, pages: Pages) -> (Result<BuiltSite, Option<Site>>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut timings = Timings::start();
     let inputs = match Inputs::load(options) {
         Ok(inputs) => inputs,
         Err(problems) => {
             diagnostics.extend(problems);
-            return (None, diagnostics);
+            return (Err(None), diagnostics);
         }
     };
     timings.stage("read");
@@ -270,7 +270,7 @@ pub fn build(options: &BuildOptions, pages: Pages) -> (Option<BuiltSite>, Diagno
     }
     diagnostics.extend(problems);
     if diagnostics.has_errors() {
-        return (None, diagnostics);
+        return (Err(Some(derived.site)), diagnostics);
     }
     let built = BuiltSite {
         files,
@@ -278,7 +278,7 @@ pub fn build(options: &BuildOptions, pages: Pages) -> (Option<BuiltSite>, Diagno
         timings,
         site: derived.site,
     };
-    (Some(built), diagnostics)
+    (Ok(built), diagnostics)
 }
 
 /// The outputs as [`render_all`] leaves them.

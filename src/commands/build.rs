@@ -222,16 +222,12 @@ pub fn check_external(
 ) -> u8 {
     let quiet = reporter.quiet;
     let progress = Progress::start("checking the site", quiet);
-    let (built, mut diagnostics) = pipeline::build(options, Pages::Discard);
+    let (site, mut diagnostics) = pipeline::run(options, Pages::Discard);
     progress.finish();
     // A site with errors still has its external links checked, so all show at once.
-    let site = match built {
-        Some(built) => Ok(built),
-        None => Err(pipeline::derive(options)),
-    };
     let checked = match &site {
         Ok(built) => external::check_site(&built.site, &options.root, settings),
-        Err(Some(derived)) => external::check_site(&derived.site, &options.root, settings),
+        Err(Some(site)) => external::check_site(site, &options.root, settings),
         Err(None) => {
             reporter.diagnostics(diagnostics);
             return 1;
