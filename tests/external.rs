@@ -181,3 +181,18 @@ fn timeout_needs_external() {
     let output = site.weft(&["check", "--timeout", "1"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn a_site_with_errors_still_has_its_external_links_checked() {
+    let (origin, _) = start_server();
+    let site = Site::new(&[(
+        "content/_index.md",
+        &format!("---\ntitle: Home\n---\n\n[gone]({origin}/gone) and [nowhere](nowhere.md).\n"),
+    )]);
+    let output = site.weft(&["check", "--external", "--timeout", "2"]);
+    let text = redact(&stderr(&output, site.root()), &origin);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("error[broken-link]"), "{text}");
+    assert!(text.contains("error[broken-external-link]"), "{text}");
+    assert!(text.contains("checked 1 external links"), "{text}");
+}
