@@ -82,8 +82,10 @@ fn slug(heading: &str) -> String {
     heading.to_lowercase().replace(' ', "-")
 }
 
-const TEMPLATES: [Option<&str>; 3] = [
+const TEMPLATES: [Option<&str>; 4] = [
     None,
+    // Does not parse: the build fails until the next template edit.
+    Some("<p>{{ page.title </p>\n"),
     Some(
         "<!doctype html><html lang=\"en\"><title>{{ page.title }}</title>{{ nav_html | safe }}<main>{{ page.content | safe }}</main><p>{{ page.description }}</p>{% for b in page.backlinks %}<a href=\"{{ b.url }}\">{{ b.title }} {{ b.label }}</a>{% endfor %}{% for g in page.relations %}{{ g.label }}: {% for p in g.pages %}{{ p.title }} {% endfor %}{% endfor %}{% for t in page.taxonomies %}{{ t.key }}{% for p in t.pages %}{{ p.title }}{% endfor %}{% endfor %}{{ page.word_count }}</html>\n",
     ),
