@@ -3,11 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::diag::{Code, Diagnostic, suggest};
+use crate::diag::{Code, Diagnostic, Suggester, suggest};
 use crate::frontmatter::Spanned;
 use crate::markdown::{Heading, LinkKind, LinkRef};
 use crate::site::{Page, PageId, Site, slugify, stem_of};
@@ -96,6 +97,10 @@ pub struct Resolver<'a> {
     refused_paths: HashSet<String>,
     /// Their names, as [`path_names`] gives them.
     refused_names: HashSet<String>,
+    /// The names and titles, indexed for "did you mean" on the first miss.
+    name_suggester: OnceLock<Suggester>,
+    /// The content paths, likewise.
+    path_suggester: OnceLock<Suggester>,
 }
 
 /// A reference that did not resolve, with a suggestion when one is close.
@@ -191,6 +196,8 @@ impl<'a> Resolver<'a> {
                 .iter()
                 .flat_map(|rel| path_names(rel))
                 .collect(),
+            name_suggester: OnceLock::new(),
+            path_suggester: OnceLock::new(),
         }
     }
 
@@ -227,11 +234,9 @@ impl<'a> Resolver<'a> {
         if self.refused_names.contains(&key) {
             return Err(Unresolved::Refused);
         }
-        let names = self
-            .by_name
-            .keys()
-            .chain(self.by_title.keys())
-            .map(String::as_str);
+        let names = self.name_suggester.get_or_init(|| {
+            Suggester::new(self.by_name.keys().chain(self.by_title.keys()).cloned())
+        });
         let help = match written {
             Written::Link => {
                 "a wiki link names a page by its file name, slug, title or alias".into()
@@ -243,9 +248,11 @@ impl<'a> Resolver<'a> {
         Err(Unresolved::Miss(Miss {
             code: Code::BrokenLink,
             message: format!("no page named `{name}`"),
-            label: suggest(&key, names).map_or("no page has this name".into(), |s| {
-                format!("did you mean `{s}`?")
-            }),
+            label: names
+                .suggest(&key)
+                .map_or("no page has this name".into(), |s| {
+                    format!("did you mean `{s}`?")
+                }),
             help: Some(help),
         }))
     }
@@ -282,7 +289,10 @@ impl<'a> Resolver<'a> {
         if self.refused_paths.contains(&key) {
             return Err(Unresolved::Refused);
         }
-        let suggestion = suggest(&key, self.by_path.keys().map(String::as_str)).map(|s| {
+        let paths = self
+            .path_suggester
+            .get_or_init(|| Suggester::new(self.by_path.keys().cloned()));
+        let suggestion = paths.suggest(&key).map(|s| {
             if path.starts_with("@/") {
                 format!("@/{s}")
             } else {
