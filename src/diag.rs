@@ -542,14 +542,28 @@ impl Diagnostics {
 
 /// The candidate nearest to `wanted` by edit distance, if it is close enough to be a likely typo.
 pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let wanted_lower = wanted.to_lowercase();
-    let limit = (wanted.chars().count() / 3).clamp(1, 4);
+    nearest(wanted, &wanted.to_lowercase(), candidates)
+}
+
+/// The edits a suggestion may be away from `wanted`: a third of its length, 1 to 4.
+fn edit_limit(wanted: &str) -> usize {
+    (wanted.chars().count() / 3).clamp(1, 4)
+}
+
+/// The candidate nearest to `wanted` (whose lower case is `wanted_lower`) within
+/// [`edit_limit`], the first in order among equals; never `wanted` itself.
+fn nearest<'a>(
+    wanted: &str,
+    wanted_lower: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = edit_limit(wanted);
     candidates
         .into_iter()
         .filter(|c| *c != wanted)
         .map(|c| {
             (
-                strsim::damerau_levenshtein(&wanted_lower, &c.to_lowercase()),
+                strsim::damerau_levenshtein(wanted_lower, &c.to_lowercase()),
                 c,
             )
         })
@@ -620,7 +634,7 @@ impl Suggester {
     /// The candidate nearest to `wanted`, as [`suggest`] would choose it.
     pub fn suggest(&self, wanted: &str) -> Option<&str> {
         let lowered: Vec<char> = wanted.to_lowercase().chars().collect();
-        let limit = (wanted.chars().count() / 3).clamp(1, 4);
+        let limit = edit_limit(wanted);
         let need = (lowered.len() + 2).saturating_sub(4 * limit);
         let in_reach = |index: usize| self.lowered[index].len().abs_diff(lowered.len()) <= limit;
         // Pieces most names have (`not`, `ion`) say little and cost much: they are left out
@@ -668,19 +682,8 @@ impl Suggester {
                 .collect()
         };
         let wanted_lower: String = lowered.iter().collect();
-        candidates
-            .into_iter()
-            .map(|i| self.names[i].as_str())
-            .filter(|c| *c != wanted)
-            .map(|c| {
-                (
-                    strsim::damerau_levenshtein(&wanted_lower, &c.to_lowercase()),
-                    c,
-                )
-            })
-            .filter(|&(d, _)| d <= limit)
-            .min()
-            .map(|(_, c)| c)
+        let names = candidates.into_iter().map(|i| self.names[i].as_str());
+        nearest(wanted, &wanted_lower, names)
     }
 }
 

@@ -2,7 +2,6 @@
 //! borrow from the site.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -12,7 +11,7 @@ use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::frontmatter::PageDate;
 use crate::links::{EdgeKind, Target};
 use crate::markdown::{Heading, Placeholder, fill_placeholders};
-use crate::site::{Page, PageId, PageKind, Site};
+use crate::site::{Page, PageId, PageKind};
 pub use crate::templates::{Theme, load_theme};
 
 pub mod facts;
@@ -571,36 +570,6 @@ pub fn escaped(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let _ = pulldown_cmark_escape::escape_html(&mut out, text);
     out
-}
-
-/// One diagnostic per distinct render failure, as `weft build` reports them: a broken
-/// template fails every page that uses it, so it names the first page and counts the others.
-pub fn group_failures(site: &Site, failures: Vec<(PageId, Diagnostic)>) -> Vec<Diagnostic> {
-    type Failure = (String, Option<String>);
-    let mut groups: BTreeMap<Failure, Vec<(PageId, Diagnostic)>> = BTreeMap::new();
-    for (id, diagnostic) in failures {
-        groups
-            .entry((diagnostic.message.clone(), diagnostic.help.clone()))
-            .or_default()
-            .push((id, diagnostic));
-    }
-    groups
-        .into_values()
-        .map(|mut group| {
-            let others = group.len() - 1;
-            let (id, mut diagnostic) = group.swap_remove(0);
-            let page = site.page(id).source.display_path();
-            diagnostic.message = match others {
-                0 => format!("{} (rendering {page})", diagnostic.message),
-                n => format!(
-                    "{} (rendering {page} and {n} other page{})",
-                    diagnostic.message,
-                    if n == 1 { "" } else { "s" }
-                ),
-            };
-            diagnostic
-        })
-        .collect()
 }
 
 /// Nests headings into a table of contents by level.

@@ -46,19 +46,7 @@ impl Fixture {
     /// A site with a home page, a small section, a section of [`MANY`] pages that link to
     /// each other, taxonomies, relations, an alias, a static file and a bundle asset.
     fn new() -> Fixture {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let root = dir.path().canonicalize().expect("canonical");
-        let options = BuildOptions {
-            root: root.clone(),
-            base_url: None,
-            drafts: false,
-        };
-        let fixture = Fixture {
-            _dir: dir,
-            root,
-            cache: BuildCache::new(options),
-        };
-        fixture.write("weft.yaml", CONFIG);
+        let fixture = Fixture::empty(CONFIG);
         fixture.write(
             "content/_index.md",
             &page("Home", "", "Start with the [guide](guide/_index.md)."),
