@@ -18,7 +18,7 @@ use crate::taxonomy::Taxonomy;
 /// One file weft makes besides the pages and the alias redirects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Generated {
-    /// A taxonomy's index page, by index in [`Renderer::taxonomies`].
+    /// A taxonomy's index page, by its index among the configured taxonomies.
     Taxonomy(usize),
     /// A term's page: taxonomy index, term index.
     Term(usize, usize),
@@ -69,8 +69,8 @@ pub fn make(
 ) -> Result<String, Diagnostic> {
     let v = renderer.view(reads);
     match what {
-        Generated::Taxonomy(t) => renderer.render_taxonomy(t, reads),
-        Generated::Term(t, i) => renderer.render_term(t, i, reads),
+        Generated::Taxonomy(t) => renderer.render_taxonomy(&v, t),
+        Generated::Term(t, i) => renderer.render_term(&v, t, i),
         Generated::NotFound => renderer.render("404.html", &renderer.context_at(&v, "")),
         Generated::Map => render_map(renderer, &v),
         Generated::Graph => Ok(graph_json(renderer, &v)),
@@ -92,10 +92,9 @@ pub fn duplicate_output(site: &Site, path: &str) -> Diagnostic {
     )
     .help("taxonomy pages, /map/, 404.html, graph.json, sitemap.xml, robots.txt and atom.xml are made by weft; rename the page or give it another slug");
     match site.pages.iter().find(|page| page_file(&page.url) == path) {
-        Some(page) => {
-            let span = page.fm.slug.as_ref().map_or(0..0, |slug| slug.span.clone());
-            diagnostic.at(&page.source, span).label("this page")
-        }
+        Some(page) => diagnostic
+            .at(&page.source, crate::site::slug_span(page))
+            .label("this page"),
         None => diagnostic,
     }
 }

@@ -23,7 +23,6 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::discover::Folder;
-use crate::generate::Generated;
 use crate::output::{Content, SharedFiles};
 use crate::pipeline::{self, BuildOptions, Counts, Derived, Inputs, Output, Plan, Timings};
 use crate::render::{Fact, Reads, Renderer, Theme, Urls};
@@ -404,10 +403,9 @@ impl Outputs {
         let same = !made.stale
             && changes.output(made.output) == Some(output)
             && !made.reads.iter().any(|&fact| changes.changed(fact));
-        let slow = matches!(output, Output::Generated(Generated::Map | Generated::Graph));
         match same {
             true => Verdict::Keep,
-            false if self.defer && slow && made.result.is_ok() => Verdict::Wait,
+            false if self.defer && output.is_slow() && made.result.is_ok() => Verdict::Wait,
             false => Verdict::Make,
         }
     }

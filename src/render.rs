@@ -515,10 +515,9 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders a taxonomy's index page.
-    pub fn render_taxonomy(&self, t: usize, reads: Option<&Reads>) -> Result<String, Diagnostic> {
-        let v = self.view(reads);
+    pub fn render_taxonomy(&self, v: &View<'_, 'a>, t: usize) -> Result<String, Diagnostic> {
         let (taxonomy, terms) = v.taxonomy_index(t);
-        let mut context = self.context_at(&v, &self.urls.path(taxonomy.url));
+        let mut context = self.context_at(v, &self.urls.path(taxonomy.url));
         context.insert(
             "taxonomy",
             &serde_json::json!({
@@ -536,15 +535,9 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders one term page of a taxonomy.
-    pub fn render_term(
-        &self,
-        t: usize,
-        i: usize,
-        reads: Option<&Reads>,
-    ) -> Result<String, Diagnostic> {
-        let v = self.view(reads);
+    pub fn render_term(&self, v: &View<'_, 'a>, t: usize, i: usize) -> Result<String, Diagnostic> {
         let TermFact { taxonomy, term } = v.term(t, i);
-        let mut context = self.context_at(&v, &self.urls.path(&term.url));
+        let mut context = self.context_at(v, &self.urls.path(&term.url));
         context.insert(
             "taxonomy",
             &LinkCtx {
@@ -558,7 +551,7 @@ impl<'a> Renderer<'a> {
                 "name": term.name,
                 "url": self.urls.path(&term.url),
                 "permalink": self.urls.permalink(&term.url),
-                "pages": term.pages.iter().map(|&p| self.summary(&v, p)).collect::<Vec<_>>(),
+                "pages": term.pages.iter().map(|&p| self.summary(v, p)).collect::<Vec<_>>(),
             }),
         );
         self.render("taxonomy_term.html", &context)

@@ -539,7 +539,7 @@ fn check_unique_urls(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Where a page's URL is chosen: its `slug`, or else the start of the file.
-fn slug_span(page: &Page) -> std::ops::Range<usize> {
+pub fn slug_span(page: &Page) -> std::ops::Range<usize> {
     page.fm.slug.as_ref().map_or(0..0, |slug| slug.span.clone())
 }
 

@@ -17,9 +17,13 @@ use crate::taxonomy::{self, Taxonomy};
 
 /// The site in a tree, its links and its taxonomies.
 pub struct Derived {
+    /// The pages in their tree.
     pub site: Site,
+    /// Where every link and relation leads, and the backlinks.
     pub graph: LinkGraph,
+    /// The taxonomies with their terms.
     pub taxonomies: Vec<Taxonomy>,
+    /// Per page: its terms, as (taxonomy, term) indexes.
     pub page_terms: Vec<Vec<(usize, usize)>>,
     /// What placing and linking found wrong.
     pub problems: Vec<Diagnostic>,

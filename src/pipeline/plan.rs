@@ -25,6 +25,14 @@ pub enum Output {
     Alias(Alias),
 }
 
+impl Output {
+    /// Whether it is slow to make on a large site and seldom looked at while writing: the
+    /// map's layout and `graph.json`.
+    pub fn is_slow(self) -> bool {
+        matches!(self, Output::Generated(Generated::Map | Generated::Graph))
+    }
+}
+
 /// Every output file of a site.
 pub struct Plan {
     /// What weft makes, by output path: the pages, then the generated files, then the
@@ -94,18 +102,13 @@ impl Plan {
             problems,
         }
     }
-}
 
-impl Plan {
     /// The indexes of the outputs, those slow to make first (the map's layout, `graph.json`),
     /// so that making them in parallel with the others does not leave one core working on
     /// them alone at the end.
     pub fn slow_first(&self) -> Vec<usize> {
-        let slow = |output: &Output| {
-            matches!(output, Output::Generated(Generated::Map | Generated::Graph))
-        };
         let (mut first, rest): (Vec<usize>, Vec<usize>) =
-            (0..self.outputs.len()).partition(|&i| slow(&self.outputs[i].1));
+            (0..self.outputs.len()).partition(|&i| self.outputs[i].1.is_slow());
         first.extend(rest);
         first
     }

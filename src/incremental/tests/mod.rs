@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::output::Files;
-use crate::pipeline::{Pages, build as build_site};
+use crate::pipeline::{self, Pages};
 use crate::watch::classify;
 
 const CONFIG: &str = "title: Incremental\nbase_url: https://example.org/docs/\nsearch: false\ntaxonomies: [topics]\nrelations:\n  part_of: { label: \"Part of\", inverse: has_part, inverse_label: \"Includes\" }\n  related: { label: \"Related\", symmetric: true }\n";
@@ -148,7 +148,7 @@ impl Fixture {
             })
             .collect();
         let (built, diagnostics) = self.cache.update(&changes);
-        let (full, full_diagnostics) = build_site(&self.cache.options, Pages::Keep);
+        let (full, full_diagnostics) = pipeline::build(&self.cache.options, Pages::Keep);
         let diagnostics = diagnostics.render(false);
         assert_eq!(
             diagnostics,
