@@ -1,7 +1,8 @@
-//! `weft.yaml`: the site's configuration, typed, with unknown keys rejected.
+//! `weft.yaml`: the site's configuration, typed, with unknown keys rejected. A folder without
+//! one is a site too: its own folder is the content, and every key has its default.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -16,8 +17,26 @@ pub const CONFIG_FILE: &str = "weft.yaml";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
-    /// The site's name, shown in the header and in every `<title>`.
+    /// The site's name, shown in the header and in every `<title>`; the folder's name when unset.
+    #[serde(default)]
     pub title: String,
+    /// The folder of the Markdown, relative to the site's folder: `content` when unset, or the
+    /// site's folder itself (`.`) when it has neither `weft.yaml` nor `content/`.
+    #[serde(default)]
+    pub content: Option<PathBuf>,
+    /// Globs of paths in the content folder that are not read (`private/**`, `*.excalidraw.md`).
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Whether an unknown front matter key is an error; otherwise it is kept for templates.
+    #[serde(default)]
+    pub strict: bool,
+    /// Whether only notes with `publish: true` are published, as Quartz's explicit-publish mode.
+    #[serde(default)]
+    pub explicit_publish: bool,
+    /// Whether a link that goes nowhere fails the build (`error`) or is a `warning`, its text
+    /// left as plain text.
+    #[serde(default)]
+    pub unresolved_links: Severity,
     /// Where the site is published, e.g. `https://example.org/docs/`; may carry a sub-path.
     #[serde(default = "default_base_url")]
     pub base_url: String,
@@ -67,6 +86,17 @@ pub struct RelationDecl {
     pub symmetric: bool,
 }
 
+/// How a link that goes nowhere is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// It fails the build.
+    #[default]
+    Error,
+    /// It is reported and the build goes on; the link shows as plain text.
+    Warning,
+}
+
 fn default_base_url() -> String {
     "/".into()
 }
@@ -79,7 +109,8 @@ fn yes() -> bool {
     true
 }
 
-/// Front matter keys that weft itself defines; taxonomies and relations may not reuse them.
+/// Front matter keys that weft itself defines, Obsidian's among them; taxonomies and relations
+/// may not reuse them.
 pub const BUILTIN_KEYS: &[&str] = &[
     "title",
     "description",
@@ -92,19 +123,27 @@ pub const BUILTIN_KEYS: &[&str] = &[
     "template",
     "sort_by",
     "extra",
+    "tags",
+    "cssclasses",
+    "publish",
+    "permalink",
+    "image",
+    "cover",
 ];
 
-/// Reads and checks `weft.yaml` under `root`.
+/// The taxonomy every site has without declaring it: Obsidian's `tags`.
+pub const TAGS: &str = "tags";
+
+/// The content folder of a site with `weft.yaml` that does not name one.
+pub const CONTENT_DIR: &str = "content";
+
+/// Reads and checks `weft.yaml` under `root`. Without one, the site is the folder as it is:
+/// its `content/` if it has one, else the folder itself.
 pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
     let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Err(vec![
-                Diagnostic::error(Code::NoConfig, format!("no {CONFIG_FILE} in {}", root.display()))
-                    .help("run weft in the site's folder, pass --root DIR, or create a site with `weft new site DIR`"),
-            ]);
-        }
+        Ok(text) => Some(text),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
         Err(err) => {
             return Err(vec![Diagnostic::error(
                 Code::Io,
@@ -112,12 +151,24 @@ pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             )]);
         }
     };
+    let Some(text) = text else {
+        let mut config: SiteConfig = serde_yaml::from_str("{}")
+            .map_err(|err| vec![Diagnostic::error(Code::Io, err.to_string())])?;
+        if !root.join(CONTENT_DIR).is_dir() {
+            config.content = Some(PathBuf::from("."));
+        }
+        return Ok(config.finish(root));
+    };
     let source = SourceFile::new(CONFIG_FILE, text);
-    let config: SiteConfig = serde_yaml::from_str(&source.text)
-        .map_err(|err| vec![yaml::error_to_diagnostic(&err, &source, 0, CONFIG_FILE)])?;
+    let config: SiteConfig = if source.text.trim().is_empty() {
+        serde_yaml::from_str("{}")
+    } else {
+        serde_yaml::from_str(&source.text)
+    }
+    .map_err(|err| vec![yaml::error_to_diagnostic(&err, &source, 0, CONFIG_FILE)])?;
     let problems = validate(&config, &source);
     if problems.is_empty() {
-        Ok(config)
+        Ok(config.finish(root))
     } else {
         Err(problems)
     }
@@ -139,6 +190,41 @@ fn validate(config: &SiteConfig, source: &Source) -> Vec<Diagnostic> {
             .label("expected http(s)://host/path/ or /path/")
             .help("write the address the site is published at, e.g. `https://example.org/docs/`"),
         );
+    }
+    if let Some(content) = &config.content {
+        let inside = content
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        if !inside {
+            problems.push(
+                Diagnostic::error(
+                    Code::InvalidConfig,
+                    format!(
+                        "content folder `{}` is not inside the site",
+                        content.display()
+                    ),
+                )
+                .at(source, at_key("content"))
+                .label("expected a folder inside the site's folder")
+                .help("write a path relative to weft.yaml, e.g. `content: notes` or `content: .`"),
+            );
+        }
+    }
+    for glob in &config.ignore {
+        if let Err(err) = globset::Glob::new(glob) {
+            problems.push(
+                Diagnostic::error(
+                    Code::InvalidConfig,
+                    format!("`{glob}` is not a glob: {}", err.kind()),
+                )
+                .at(
+                    source,
+                    yaml::value_span(&source.text, "ignore", glob).unwrap_or(0..0),
+                )
+                .label("this pattern")
+                .help("write globs such as `private/**` or `*.excalidraw.md`"),
+            );
+        }
     }
     let mut names: Vec<(&str, &str)> = Vec::new();
     for taxonomy in &config.taxonomies {
@@ -192,6 +278,39 @@ fn validate(config: &SiteConfig, source: &Source) -> Vec<Diagnostic> {
 }
 
 impl SiteConfig {
+    /// Fills in what depends on the site's folder `root`.
+    fn finish(mut self, root: &Path) -> SiteConfig {
+        if self.title.trim().is_empty() {
+            let folder = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+            self.title = folder
+                .file_name()
+                .map_or_else(|| "Notes".into(), |n| n.to_string_lossy().into_owned());
+        }
+        self
+    }
+
+    /// The content folder, relative to the site's folder (empty for the folder itself).
+    pub fn content_dir(&self) -> PathBuf {
+        match &self.content {
+            None => PathBuf::from(CONTENT_DIR),
+            Some(dir) => dir
+                .components()
+                .filter(|c| matches!(c, Component::Normal(_)))
+                .collect(),
+        }
+    }
+
+    /// The `ignore` globs, matched against paths in the content folder.
+    pub fn ignored(&self) -> globset::GlobSet {
+        let mut set = globset::GlobSetBuilder::new();
+        for glob in &self.ignore {
+            if let Ok(glob) = globset::Glob::new(glob) {
+                set.add(glob);
+            }
+        }
+        set.build().unwrap_or_else(|_| globset::GlobSet::empty())
+    }
+
     /// Every front matter key a page may use, for suggestions.
     pub fn front_matter_keys(&self) -> Vec<&str> {
         let mut keys: Vec<&str> = BUILTIN_KEYS.to_vec();

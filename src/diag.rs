@@ -58,18 +58,14 @@ pub enum Code {
     Io,
     /// An image has no alt text.
     MissingAlt,
-    /// A page has no front matter.
-    MissingFrontMatter,
     /// A page asks for a template that does not exist.
     MissingTemplate,
     /// weft.yaml names a theme that does not exist.
     MissingTheme,
-    /// A page has no title.
-    MissingTitle,
-    /// The folder has no weft.yaml.
-    NoConfig,
     /// A symbolic link leads outside the site.
     OutsideRoot,
+    /// A link names a page that is left out of the site (a draft, or not published).
+    LinkToLeftOut,
     /// A page is over the size limit.
     PageTooLarge,
     /// The search index cannot be made.
@@ -109,11 +105,9 @@ impl Code {
             Code::InvalidYaml => "invalid-yaml",
             Code::Io => "io",
             Code::MissingAlt => "missing-alt",
-            Code::MissingFrontMatter => "missing-front-matter",
             Code::MissingTemplate => "missing-template",
             Code::MissingTheme => "missing-theme",
-            Code::MissingTitle => "missing-title",
-            Code::NoConfig => "no-config",
+            Code::LinkToLeftOut => "link-to-left-out",
             Code::OutsideRoot => "outside-root",
             Code::PageTooLarge => "page-too-large",
             Code::SearchIndex => "search-index",

@@ -1,4 +1,7 @@
-//! Discovery: walks `content/` and `static/` and reads the Markdown. Reads, never writes.
+//! Discovery: walks the content folder and `static/` and reads the Markdown. Reads, never
+//! writes. The content folder is `content/`, or whatever `weft.yaml` names, or the site's
+//! folder itself: then weft's own folders, dot-folders, `node_modules/` and any folder weft
+//! wrote a site into are not content.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -6,16 +9,18 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diag::{Code, Diagnostic};
+use crate::output::MARKER;
 use crate::source::{Source, SourceFile, display_path};
 
 /// The largest Markdown file weft reads; larger ones are refused with a diagnostic.
 pub const MAX_PAGE_BYTES: u64 = 10_000_000;
 
-/// A Markdown file read from `content/`.
+/// A Markdown file read from the content folder.
 #[derive(Debug)]
 pub struct MarkdownFile {
-    /// Path relative to `content/`, e.g. `european-union/ran-coe.md`.
+    /// Path relative to the content folder, e.g. `european-union/ran-coe.md`.
     pub rel: PathBuf,
     /// The file's text (path shown relative to the site root).
     pub source: Source,
@@ -44,7 +49,7 @@ pub struct Discovered {
 /// A folder of source files that discovery walks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Folder {
-    /// `content/`: Markdown pages and the files beside them.
+    /// The content folder: Markdown pages and the files beside them.
     Content,
     /// `static/`: files copied as they are.
     Static,
@@ -53,29 +58,81 @@ pub enum Folder {
 impl Folder {
     /// Every source folder.
     pub const ALL: [Folder; 2] = [Folder::Content, Folder::Static];
+}
 
-    /// The folder's name under the site's root.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Folder::Content => "content",
-            Folder::Static => "static",
+/// The folders of weft's own besides the content folder: `static/`, the templates and themes.
+pub const SOURCE_FOLDERS: [&str; 3] = ["static", "templates", "themes"];
+
+/// Where a site's sources are, and which files in them are read.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The content folder, relative to the site's folder; empty for the folder itself.
+    pub content: PathBuf,
+    /// The `ignore` globs of `weft.yaml`, matched against paths in the content folder.
+    ignore: globset::GlobSet,
+}
+
+impl Default for Layout {
+    /// A site's usual layout: `content/`, nothing ignored.
+    fn default() -> Layout {
+        Layout {
+            content: PathBuf::from(crate::config::CONTENT_DIR),
+            ignore: globset::GlobSet::empty(),
         }
-    }
-
-    /// The source folder named `name`, if it is one.
-    pub fn named(name: &str) -> Option<Folder> {
-        Folder::ALL.into_iter().find(|f| f.name() == name)
     }
 }
 
-/// Every folder of a site's sources, besides `weft.yaml`: the two [`Folder`]s, and the
-/// templates and themes.
-pub const SOURCE_FOLDERS: [&str; 4] = [
-    Folder::Content.name(),
-    Folder::Static.name(),
-    "templates",
-    "themes",
-];
+impl Layout {
+    /// The layout `config` describes.
+    pub fn new(config: &SiteConfig) -> Layout {
+        Layout {
+            content: config.content_dir(),
+            ignore: config.ignored(),
+        }
+    }
+
+    /// A source folder, relative to the site's folder.
+    pub fn dir(&self, folder: Folder) -> &Path {
+        match folder {
+            Folder::Content => &self.content,
+            Folder::Static => Path::new("static"),
+        }
+    }
+
+    /// The folder a path (relative to the site's folder) is in, and its path in there; `None`
+    /// for a path that is in no source folder or that discovery skips.
+    pub fn place(&self, rel: &Path) -> Option<(Folder, PathBuf)> {
+        if let Ok(under) = rel.strip_prefix(self.dir(Folder::Static)) {
+            return Some((Folder::Static, under.to_path_buf()));
+        }
+        let under = rel.strip_prefix(&self.content).ok()?;
+        let skipped = under.components().enumerate().any(|(depth, part)| {
+            let name = part.as_os_str().to_string_lossy();
+            self.skips_name(&name, depth + 1)
+        });
+        (!skipped && !self.ignores(under)).then(|| (Folder::Content, under.to_path_buf()))
+    }
+
+    /// Whether the content folder is the site's folder itself.
+    pub fn is_root(&self) -> bool {
+        self.content.as_os_str().is_empty()
+    }
+
+    /// Whether a file or folder called `name`, `depth` levels down the content folder, is
+    /// never content.
+    fn skips_name(&self, name: &str, depth: usize) -> bool {
+        is_ignored_name(name)
+            || name == "node_modules"
+            || (self.is_root()
+                && depth == 1
+                && (name == CONFIG_FILE || SOURCE_FOLDERS.contains(&name)))
+    }
+
+    /// Whether `under` (a path in the content folder) matches an `ignore` glob.
+    fn ignores(&self, under: &Path) -> bool {
+        !self.ignore.is_empty() && self.ignore.is_match(under)
+    }
+}
 
 /// Whether a file name is an editor's temporary or backup file, or hidden.
 pub fn is_ignored_name(name: &str) -> bool {
@@ -89,15 +146,15 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 /// Walks the site under `root`, reading every Markdown file in parallel.
-pub fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Discovered {
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let content = walk(root, &canonical_root, "content", Path::new(""), diagnostics);
-    let statics = walk(root, &canonical_root, "static", Path::new(""), diagnostics);
-    let (markdown_paths, content_assets): (Vec<_>, Vec<_>) = content
-        .into_iter()
-        .partition(|f| f.rel.extension().is_some_and(|e| e == "md"));
-    let read: Vec<Result<MarkdownFile, Diagnostic>> =
-        markdown_paths.par_iter().map(read_markdown).collect();
+pub fn discover(root: &Path, layout: &Layout, diagnostics: &mut Vec<Diagnostic>) -> Discovered {
+    let content = walk_under(root, layout, Folder::Content, Path::new(""), diagnostics);
+    let statics = walk_under(root, layout, Folder::Static, Path::new(""), diagnostics);
+    let (markdown_paths, content_assets): (Vec<_>, Vec<_>) =
+        content.into_iter().partition(|f| is_markdown(&f.rel));
+    let read: Vec<Result<MarkdownFile, Diagnostic>> = markdown_paths
+        .par_iter()
+        .map(|file| read_markdown(file, &layout.content))
+        .collect();
     let mut markdown = Vec::with_capacity(read.len());
     for result in read {
         match result {
@@ -112,27 +169,43 @@ pub fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Discovered {
     }
 }
 
+/// Whether a file in the content folder is a page.
+pub fn is_markdown(rel: &Path) -> bool {
+    rel.extension().is_some_and(|e| e == "md")
+}
+
 /// The files under `under` (a file or folder, relative to `folder`), as [`discover`] finds
 /// them: for `weft serve`, which looks again only where something changed.
 pub fn walk_under(
     root: &Path,
-    folder: &str,
+    layout: &Layout,
+    folder: Folder,
     under: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<AssetFile> {
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let start = root.join(folder).join(under);
-    if !root.join(folder).is_dir() || start.symlink_metadata().is_err() {
+    let dir = layout.dir(folder);
+    let start = root.join(dir).join(under);
+    if !root.join(dir).is_dir() || start.symlink_metadata().is_err() {
         return Vec::new();
     }
-    walk(root, &canonical_root, folder, under, diagnostics)
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let skip = |rel: &Path, depth: usize, name: &str, is_dir: bool, path: &Path| {
+        folder == Folder::Content
+            && (layout.skips_name(name, depth)
+                || layout.ignores(rel)
+                || (is_dir && path.join(MARKER).is_file()))
+    };
+    walk(root, &canonical_root, dir, under, &skip, diagnostics)
 }
 
+/// Walks `folder` (relative to `root`) at or under `under`, leaving out what `skip` says of a
+/// path in the folder, its depth there, its name, whether it is a folder, and its full path.
 fn walk(
     root: &Path,
     canonical_root: &Path,
-    folder: &str,
+    folder: &Path,
     under: &Path,
+    skip: &dyn Fn(&Path, usize, &str, bool, &Path) -> bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<AssetFile> {
     let base = root.join(folder);
@@ -144,9 +217,10 @@ fn walk(
         .canonicalize()
         .is_ok_and(|target| target.starts_with(canonical_root));
     if base.is_symlink() && !inside {
-        diagnostics.push(outside_root(Path::new(folder), "folder"));
+        diagnostics.push(outside_root(folder, "folder"));
         return Vec::new();
     }
+    let depth_of_under = under.components().count();
     let mut files = Vec::new();
     // A symbolic link met below the folder is not followed; neither is one that `under` names.
     let walker = WalkDir::new(base.join(under))
@@ -154,7 +228,16 @@ fn walk(
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let rel = e.path().strip_prefix(&base).unwrap_or(e.path());
+            let name = e.file_name().to_string_lossy();
+            let is_dir = e.file_type().is_dir();
+            !is_ignored_name(&name)
+                && !skip(rel, depth_of_under + e.depth(), &name, is_dir, e.path())
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -169,7 +252,7 @@ fn walk(
         let Ok(rel) = entry.path().strip_prefix(&base) else {
             continue;
         };
-        let shown = Path::new(folder).join(rel);
+        let shown = folder.join(rel);
         if entry.path_is_symlink() {
             match entry.path().canonicalize() {
                 Ok(target) if target.starts_with(canonical_root) && target.is_file() => {}
@@ -205,9 +288,10 @@ fn outside_root(shown: &Path, what: &str) -> Diagnostic {
     ))
 }
 
-/// Reads one Markdown file of `content/`, refusing files too large or not UTF-8.
-pub fn read_markdown(file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
-    let shown = Path::new("content").join(&file.rel);
+/// Reads one Markdown file of the content folder `content` (relative to the site's folder),
+/// refusing files too large or not UTF-8.
+pub fn read_markdown(file: &AssetFile, content: &Path) -> Result<MarkdownFile, Diagnostic> {
+    let shown = content.join(&file.rel);
     let cannot_read = |err: std::io::Error| {
         Diagnostic::error(
             Code::Io,
@@ -270,12 +354,16 @@ pub fn read_markdown(file: &AssetFile) -> Result<MarkdownFile, Diagnostic> {
 }
 
 /// A fingerprint of every input of a build: the names, sizes and modification times of the
-/// config and of every file under `content/`, `static/`, `templates/` and `themes/`, plus
-/// `salt` (the weft binary and the build options). Reads metadata only.
-pub fn fingerprint(root: &Path, salt: &str) -> String {
+/// config and of every file in the content folder, `static/`, `templates/` and `themes/`,
+/// plus `salt` (the weft binary and the build options). Reads metadata only.
+pub fn fingerprint(root: &Path, layout: &Layout, salt: &str) -> String {
     // Walk in order, then read the metadata on all cores: it is one call per file.
-    let mut paths = vec![Some(root.join(crate::config::CONFIG_FILE))];
-    for folder in SOURCE_FOLDERS {
+    let mut paths = vec![Some(root.join(CONFIG_FILE))];
+    for folder in Folder::ALL {
+        let files = walk_under(root, layout, folder, Path::new(""), &mut Vec::new());
+        paths.extend(files.into_iter().map(|f| Some(f.abs)));
+    }
+    for folder in ["templates", "themes"] {
         let walker = WalkDir::new(root.join(folder))
             .follow_links(false)
             .sort_by_file_name();

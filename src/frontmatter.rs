@@ -148,12 +148,101 @@ pub struct FrontMatter {
     pub template: Option<Spanned>,
     /// Page order in a section (`_index.md` only).
     pub sort_by: SortBy,
-    /// Terms per configured taxonomy.
+    /// Terms per taxonomy: the configured ones, and `tags`.
     pub taxonomies: BTreeMap<String, Vec<String>>,
-    /// Targets per configured relation, as written.
+    /// Targets per relation, as written: the configured relations, and any other key whose
+    /// value is a wiki link or a list of them (`up: "[[Home]]"`).
     pub relations: BTreeMap<String, Vec<Spanned>>,
     /// Free values for templates.
     pub extra: serde_json::Value,
+    /// Classes for the page's article (Obsidian's `cssclasses`).
+    pub cssclasses: Vec<String>,
+    /// `publish: true` or `false`, if written.
+    pub publish: Option<bool>,
+    /// The page's URL path, in place of the one its file gives it.
+    pub permalink: Option<Spanned>,
+    /// The page's picture for previews (`image` or `cover`), as written.
+    pub image: Option<String>,
+    /// Every other key, kept for templates as `page.params`.
+    pub params: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Keys that Obsidian, Quartz or Hugo document: never taken for a misspelt key of weft's.
+const DOCUMENTED_KEYS: &[&str] = &[
+    "audio",
+    "author",
+    "authors",
+    "banner",
+    "build",
+    "cascade",
+    "categories",
+    "comments",
+    "created",
+    "enableToc",
+    "expiryDate",
+    "headless",
+    "images",
+    "isCJKLanguage",
+    "keywords",
+    "lang",
+    "lastmod",
+    "layout",
+    "linkTitle",
+    "markup",
+    "menus",
+    "modified",
+    "outputs",
+    "params",
+    "publishDate",
+    "published",
+    "resources",
+    "series",
+    "sitemap",
+    "socialDescription",
+    "socialImage",
+    "summary",
+    "translationKey",
+    "type",
+    "url",
+    "videos",
+];
+
+/// The name a key goes by: Obsidian's older singular names are its current ones.
+fn canonical_key(key: &str) -> &str {
+    match key {
+        "tag" => "tags",
+        "alias" => "aliases",
+        "cssclass" => "cssclasses",
+        other => other,
+    }
+}
+
+/// The known key that `key` is most likely a misspelling of: one edit, or one swap of two
+/// adjacent letters, away from a known key of five letters or more.
+fn likely_typo<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    if DOCUMENTED_KEYS.contains(&key) {
+        return None;
+    }
+    let lower = key.to_lowercase();
+    known
+        .iter()
+        .copied()
+        .filter(|k| k.chars().count() >= 5)
+        .find(|k| strsim::osa_distance(&lower, k) == 1)
+}
+
+/// Whether a front matter value is a wiki link (`"[[Home]]"`) or a list of them.
+fn is_link_value(value: &Value) -> bool {
+    let is_link = |v: &Value| {
+        v.as_str().is_some_and(|s| {
+            let s = s.trim();
+            s.starts_with("[[") && s.ends_with("]]") && s.len() > 4
+        })
+    };
+    match value {
+        Value::Sequence(items) => !items.is_empty() && items.iter().all(is_link),
+        other => is_link(other),
+    }
 }
 
 /// Reads the front matter YAML of `file` into typed values. Problems are collected, and
@@ -204,7 +293,12 @@ pub fn parse(
         base: range.start,
     };
     for (key, value) in mapping {
-        let Some(key) = key.as_str().map(str::to_string) else {
+        let key = match key {
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            other => other.as_str().map(str::to_string),
+        };
+        let Some(key) = key else {
             diagnostics.push(
                 Diagnostic::error(
                     Code::InvalidFrontMatter,
@@ -258,12 +352,27 @@ impl Reader<'_> {
         }
     }
 
-    fn strings(&self, key: &str, value: &Value) -> Result<Vec<String>, Diagnostic> {
-        match value {
-            Value::Sequence(items) => items.iter().map(|item| self.string(key, item)).collect(),
-            Value::Null => Ok(Vec::new()),
-            other => Ok(vec![self.string(key, other)?]),
+    /// A text value, or `None` for an empty one (`key:` with nothing after it, or `""`).
+    fn text(&self, key: &str, value: &Value) -> Result<Option<String>, Diagnostic> {
+        if value.is_null() {
+            return Ok(None);
         }
+        let text = self.string(key, value)?;
+        Ok((!text.trim().is_empty()).then_some(text))
+    }
+
+    /// A list of texts: one text counts as a list of one, and empty items are no items.
+    fn strings(&self, key: &str, value: &Value) -> Result<Vec<String>, Diagnostic> {
+        let items = match value {
+            Value::Sequence(items) => items
+                .iter()
+                .filter(|item| !item.is_null())
+                .map(|item| self.string(key, item))
+                .collect::<Result<Vec<_>, _>>()?,
+            Value::Null => Vec::new(),
+            other => vec![self.string(key, other)?],
+        };
+        Ok(items.into_iter().filter(|s| !s.trim().is_empty()).collect())
     }
 
     fn spanned(&self, key: &str, values: Vec<String>) -> Vec<Spanned> {
@@ -315,7 +424,8 @@ impl Reader<'_> {
         }
     }
 
-    /// The error for a key that is neither weft's nor a declared taxonomy or relation.
+    /// The error for a key that is neither weft's nor a declared taxonomy or relation: in a
+    /// `strict` site any such key, else one that looks like a misspelt known key.
     fn unknown_key(&self, key: &str, config: &SiteConfig) -> Diagnostic {
         let suggestion = config.suggest_key(key);
         let help = if config
@@ -326,8 +436,10 @@ impl Reader<'_> {
             format!(
                 "`{key}` is an inverse relation: weft adds it on the target page; declare the relation on the other page instead"
             )
+        } else if config.strict {
+            "this site is `strict: true`: custom values go under `extra:`; new taxonomies and relations are declared in weft.yaml".to_string()
         } else {
-            "custom values go under `extra:`; new taxonomies and relations are declared in weft.yaml".to_string()
+            "a key this close to one of weft's is taken for a misspelling: correct it, or write custom values under `extra:`".to_string()
         };
         Diagnostic::error(
             Code::UnknownKey,
@@ -346,16 +458,18 @@ impl Reader<'_> {
         config: &SiteConfig,
         is_section: bool,
     ) -> Result<(), Diagnostic> {
+        let written = key;
+        let key = canonical_key(key);
+        // An empty value is no value, whatever the key.
+        let empty = value.is_null();
         match key {
-            "title" => fm.title = Some(self.string(key, &value)?),
-            "description" => fm.description = Some(self.string(key, &value)?),
+            _ if empty && !config.strict && config.relations.get(key).is_none() => {}
+            "title" => fm.title = self.text(key, &value)?,
+            "description" => fm.description = self.text(key, &value)?,
             "date" => fm.date = Some(self.date(key, &value)?),
             "updated" => fm.updated = Some(self.date(key, &value)?),
-            "draft" => {
-                fm.draft = value
-                    .as_bool()
-                    .ok_or_else(|| self.wrong_type(key, "`true` or `false`"))?
-            }
+            "draft" => fm.draft = self.flag(key, &value)?,
+            "publish" => fm.publish = Some(self.flag(key, &value)?),
             "weight" => {
                 fm.weight = Some(
                     value
@@ -367,7 +481,22 @@ impl Reader<'_> {
                 let slug = self.string(key, &value)?;
                 fm.slug = self.spanned(key, vec![slug]).pop();
             }
-            "aliases" => fm.aliases = self.spanned(key, self.strings(key, &value)?),
+            "permalink" => {
+                let permalink = self.string(written, &value)?;
+                fm.permalink = self.spanned(written, vec![permalink]).pop();
+            }
+            "aliases" => fm.aliases = self.spanned(written, self.strings(key, &value)?),
+            "cssclasses" => fm.cssclasses = self.strings(key, &value)?,
+            "image" | "cover" => fm.image = self.text(key, &value)?,
+            "tags" => {
+                let tags = self.strings(key, &value)?;
+                fm.taxonomies.insert(
+                    key.to_string(),
+                    tags.iter()
+                        .map(|t| t.trim().trim_start_matches('#').to_string())
+                        .collect(),
+                );
+            }
             "template" => {
                 let template = self.string(key, &value)?;
                 fm.template = self.spanned(key, vec![template]).pop();
@@ -388,9 +517,34 @@ impl Reader<'_> {
                 fm.relations
                     .insert(key.to_string(), self.spanned(key, targets));
             }
-            _ => return Err(self.unknown_key(key, config)),
+            _ if config.strict => return Err(self.unknown_key(key, config)),
+            _ => {
+                if let Some(known) = likely_typo(key, &config.front_matter_keys()) {
+                    return Err(self
+                        .unknown_key(key, config)
+                        .label(format!("did you mean `{known}`?")));
+                }
+                if is_link_value(&value) {
+                    let targets = self.strings(key, &value)?;
+                    fm.relations
+                        .insert(key.to_string(), self.spanned(key, targets));
+                }
+                if let Ok(value) = serde_json::to_value(&value) {
+                    fm.params.insert(key.to_string(), value);
+                }
+            }
         }
         Ok(())
+    }
+
+    /// `true` or `false` (also written `yes`/`no` by some tools, as text).
+    fn flag(&self, key: &str, value: &Value) -> Result<bool, Diagnostic> {
+        match value {
+            Value::Bool(b) => Ok(*b),
+            Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
+            Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
+            _ => Err(self.wrong_type(key, "`true` or `false`")),
+        }
     }
 }
 

@@ -294,7 +294,14 @@ pub fn alias_files(
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
     for id in site.ids() {
         let page = site.page(id);
-        for alias in &page.fm.aliases {
+        // An alias that is a name (`RAN`) names the page for links, as in Obsidian; one that is
+        // a path (`/old/ran/`) is an old URL that redirects, as in Hugo and Zola.
+        for alias in page
+            .fm
+            .aliases
+            .iter()
+            .filter(|a| a.value.contains('/') || a.value.ends_with(".html"))
+        {
             let path = normalize(
                 std::path::Path::new(""),
                 alias.value.trim_start_matches('/'),

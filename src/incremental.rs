@@ -22,7 +22,6 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::discover::Folder;
 use crate::output::{Content, SharedFiles};
 use crate::pipeline::{self, BuildOptions, Counts, Derived, Inputs, Output, Plan, Timings};
 use crate::render::{Fact, Reads, Renderer, Theme, Urls};
@@ -174,19 +173,12 @@ impl State {
             let Ok(rel) = change.path.strip_prefix(root) else {
                 continue;
             };
-            let mut parts = rel.components();
-            let first = parts.next().map(|c| c.as_os_str().to_string_lossy());
-            match first.as_deref() {
-                Some("templates" | "themes") => templates = true,
-                Some(name) => {
-                    if let Some(folder) = Folder::named(name) {
-                        let config = &self.inputs.config;
-                        self.inputs
-                            .sources
-                            .rescan(root, config, folder, parts.as_path());
-                    }
-                }
-                None => {}
+            let first = rel.components().next().map(|c| c.as_os_str());
+            if first.is_some_and(|f| f == "templates" || f == "themes") {
+                templates = true;
+            } else if let Some((folder, under)) = self.inputs.sources.layout.place(rel) {
+                let config = &self.inputs.config;
+                self.inputs.sources.rescan(root, config, folder, &under);
             }
         }
         if templates {

@@ -7,11 +7,11 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use crate::config::SiteConfig;
+use crate::config::{Severity, SiteConfig};
 use crate::diag::{Code, Diagnostic, Suggester, suggest};
 use crate::frontmatter::Spanned;
 use crate::markdown::{Heading, LinkKind, LinkRef};
-use crate::site::{Page, PageId, Site, slugify, stem_of};
+use crate::site::{Page, PageId, PageKind, Site, slugify, stem_of, title_from_name};
 use crate::source::display_path;
 
 /// Why one page points at another.
@@ -82,25 +82,44 @@ pub struct LinkGraph {
     pub relations: Vec<Vec<RelationGroup>>,
 }
 
-/// Finds pages by the names editors write: file paths, stems, slugs, titles and aliases.
+/// Finds pages and files by the names editors write, as Obsidian finds them ("shortest path
+/// when possible"): by path relative to the note, then from the content folder, then by file
+/// name anywhere, case-insensitively; and weft's own names besides: slugs, titles, aliases and
+/// output URLs.
 pub struct Resolver<'a> {
     site: &'a Site,
-    by_path: HashMap<String, PageId>,
+    /// Pages by their path in the content folder, lower-cased, without `.md`; a section also
+    /// by its folder's path.
+    by_path: HashMap<String, Vec<PageId>>,
+    /// Pages by file name, lower-cased, without `.md` (a section's `_index.md` by its folder's).
     by_name: HashMap<String, Vec<PageId>>,
+    /// Pages by title, slug, name alias and URL path, lower-cased.
     by_title: HashMap<String, Vec<PageId>>,
     by_url: HashMap<&'a str, PageId>,
-    /// Files beside pages in content/, by content path: their URL may differ (slugs).
+    /// Files in the content folder by their path there: their URL may differ (slugs).
     assets: HashMap<String, &'a str>,
+    /// Their URLs by file name, lower-cased, for attachments found by name.
+    assets_by_name: HashMap<String, Vec<&'a str>>,
     files: HashSet<String>,
-    anchors: Vec<HashSet<&'a str>>,
+    anchors: Vec<Anchors<'a>>,
     /// The content paths of the Markdown files weft refused to read.
     refused_paths: HashSet<String>,
     /// Their names, as [`path_names`] gives them.
     refused_names: HashSet<String>,
+    /// The pages left out of the site, by every name a link may use for them.
+    left_out: HashMap<String, usize>,
     /// The names and titles, indexed for "did you mean" on the first miss.
     name_suggester: OnceLock<Suggester>,
     /// The content paths, likewise.
     path_suggester: OnceLock<Suggester>,
+}
+
+/// The places on one page a link may point at after `#`.
+struct Anchors<'a> {
+    /// Heading ids.
+    ids: HashSet<&'a str>,
+    /// Block ids (`^id`), without the `^`.
+    blocks: HashSet<&'a str>,
 }
 
 /// A reference that did not resolve, with a suggestion when one is close.
@@ -117,6 +136,8 @@ enum Unresolved {
     Miss(Miss),
     /// It names a Markdown file weft refused to read: the refusal is the one error.
     Refused,
+    /// It names a page left out of the site (by its index in [`Site::left_out`]).
+    LeftOut(usize),
 }
 
 impl From<Miss> for Unresolved {
@@ -134,53 +155,88 @@ enum Written<'a> {
     Relation(&'a str),
 }
 
+/// Adds `id` to the list at `key`, once.
+fn add(index: &mut HashMap<String, Vec<PageId>>, key: String, id: PageId) {
+    if key.is_empty() {
+        return;
+    }
+    let entry = index.entry(key).or_default();
+    if !entry.contains(&id) {
+        entry.push(id);
+    }
+}
+
+/// A path or name as the indexes hold it: lower-cased, `/`-separated, without `.md`.
+fn key_of(path: &str) -> String {
+    let lower = path.trim().trim_matches('/').to_lowercase();
+    let lower = lower.strip_suffix(".md").unwrap_or(&lower);
+    lower.strip_prefix("./").unwrap_or(lower).to_string()
+}
+
 impl<'a> Resolver<'a> {
     /// Indexes `site`; `files` are the URL paths of static files and content assets.
     pub fn new(site: &'a Site, files: HashSet<String>) -> Self {
         let mut by_path = HashMap::new();
-        let mut by_name: HashMap<String, Vec<PageId>> = HashMap::new();
-        let mut by_title: HashMap<String, Vec<PageId>> = HashMap::new();
+        let mut by_name = HashMap::new();
+        let mut by_title = HashMap::new();
         for id in site.ids() {
             let page = site.page(id);
-            by_path.insert(display_path(&page.rel), id);
-            let mut names = path_names(&page.rel).to_vec();
-            names.push(page.url.trim_end_matches('/').to_lowercase());
-            if let Some(slug) = &page.fm.slug {
-                names.push(slug.value.to_lowercase());
+            let [stem, path] = path_names(&page.rel);
+            add(&mut by_path, path, id);
+            add(&mut by_path, key_of(&display_path(&page.rel)), id);
+            if page.kind == PageKind::Section {
+                let folder = page.rel.parent().map(display_path).unwrap_or_default();
+                add(&mut by_path, key_of(&folder), id);
             }
-            names.sort();
-            names.dedup();
-            for name in names.into_iter().filter(|n| !n.is_empty()) {
-                by_name.entry(name).or_default().push(id);
-            }
-            let mut titles = vec![page.title.to_lowercase(), slugify(&page.title)];
-            titles.extend(
-                page.fm
-                    .aliases
-                    .iter()
-                    .map(|a| a.value.trim_matches('/').to_lowercase()),
+            add(&mut by_name, stem, id);
+            add(
+                &mut by_title,
+                page.url.trim_end_matches('/').to_lowercase(),
+                id,
             );
-            for title in titles {
-                let entry = by_title.entry(title).or_default();
-                if !entry.contains(&id) {
-                    entry.push(id);
-                }
+            if let Some(slug) = &page.fm.slug {
+                add(&mut by_title, slug.value.to_lowercase(), id);
+            }
+            add(&mut by_title, page.title.to_lowercase(), id);
+            add(&mut by_title, slugify(&page.title), id);
+            for alias in &page.fm.aliases {
+                add(
+                    &mut by_title,
+                    alias.value.trim_matches('/').to_lowercase(),
+                    id,
+                );
             }
         }
         let anchors = site
             .pages
             .iter()
-            .map(|p| p.body.headings.iter().map(|h| h.id.as_str()).collect())
+            .map(|p| Anchors {
+                ids: p.body.headings.iter().map(|h| h.id.as_str()).collect(),
+                blocks: p.body.blocks.iter().map(String::as_str).collect(),
+            })
             .collect();
         let by_url = site
             .ids()
             .map(|id| (site.page(id).url.trim_end_matches('/'), id))
             .collect();
-        let assets = site
-            .assets
-            .iter()
-            .map(|(url, asset)| (display_path(&asset.rel), url.as_str()))
-            .collect();
+        let mut assets = HashMap::new();
+        let mut assets_by_name: HashMap<String, Vec<&str>> = HashMap::new();
+        for (url, asset) in &site.assets {
+            assets.insert(display_path(&asset.rel), url.as_str());
+            let name = asset.rel.file_name().unwrap_or_default().to_string_lossy();
+            assets_by_name
+                .entry(name.to_lowercase())
+                .or_default()
+                .push(url.as_str());
+        }
+        let mut left_out = HashMap::new();
+        for (index, page) in site.left_out.iter().enumerate() {
+            let [stem, path] = path_names(&page.rel);
+            let titles = page.title.iter().chain(&page.aliases);
+            for name in [stem, path].into_iter().chain(titles.map(|t| key_of(t))) {
+                left_out.entry(name).or_insert(index);
+            }
+        }
         Resolver {
             site,
             by_path,
@@ -188,154 +244,257 @@ impl<'a> Resolver<'a> {
             by_title,
             by_url,
             assets,
+            assets_by_name,
             files,
             anchors,
-            refused_paths: site.refused.iter().map(|rel| display_path(rel)).collect(),
+            refused_paths: site
+                .refused
+                .iter()
+                .map(|rel| key_of(&display_path(rel)))
+                .collect(),
             refused_names: site
                 .refused
                 .iter()
                 .flat_map(|rel| path_names(rel))
                 .collect(),
+            left_out,
             name_suggester: OnceLock::new(),
             path_suggester: OnceLock::new(),
         }
     }
 
-    fn find_name(&self, name: &str, written: Written) -> Result<PageId, Unresolved> {
-        let key = name.trim().trim_matches('/').to_lowercase();
-        for index in [&self.by_name, &self.by_title] {
-            match index.get(&key).map(Vec::as_slice) {
-                Some([one]) => return Ok(*one),
-                Some(many) if many.len() > 1 => {
-                    let candidates: Vec<String> = many
-                        .iter()
-                        .map(|&id| {
-                            format!(
-                                "`{}`",
-                                display_path(&self.site.page(id).rel).trim_end_matches(".md")
-                            )
-                        })
-                        .collect();
-                    let first = candidates[0].trim_matches('`');
-                    let example = match written {
-                        Written::Link => format!("[[{first}]]"),
-                        Written::Relation(key) => format!("`{key}: {first}.md`"),
-                    };
-                    return Err(Unresolved::Miss(Miss {
-                        code: Code::AmbiguousLink,
-                        message: format!("`{name}` could mean {} pages", many.len()),
-                        label: format!("matches {}", candidates.join(", ")),
-                        help: Some(format!("write the path to choose one, e.g. {example}")),
-                    }));
-                }
-                _ => {}
+    /// The page that `target` (a path or name, without `#`) names, written in a page in
+    /// folder `from_dir`: by path from there, by path from the content folder, by file name
+    /// (a path suffix choosing among pages that share it), then by title, slug or alias.
+    fn find_page(
+        &self,
+        from_dir: &Path,
+        target: &str,
+        written: Written,
+    ) -> Result<PageId, Unresolved> {
+        let trimmed = target.trim();
+        let rooted = trimmed
+            .strip_prefix("@/")
+            .or_else(|| trimmed.strip_prefix('/'));
+        let key = key_of(rooted.unwrap_or(trimmed));
+        let mut tried = Vec::new();
+        let climbs = key.starts_with("../") || key == "..";
+        match rooted {
+            None => match normalize(from_dir, &key) {
+                Some(near) => tried.push(display_path(&near)),
+                None if climbs => return Err(self.outside(target, written)),
+                None => {}
+            },
+            Some(_) if climbs => return Err(self.outside(target, written)),
+            Some(_) => {}
+        }
+        if !climbs {
+            tried.push(key.clone());
+        }
+        for path in &tried {
+            if let Some(found) = self.by_path.get(path) {
+                return self.one_of(found, target, written);
             }
         }
-        if self.refused_names.contains(&key) {
+        if rooted.is_none() {
+            let name = key.rsplit('/').next().unwrap_or(&key);
+            if let Some(named) = self.by_name.get(name) {
+                let suffix = format!("/{key}");
+                let matching: Vec<PageId> = named
+                    .iter()
+                    .copied()
+                    .filter(|&id| {
+                        let [_, path] = path_names(&self.site.page(id).rel);
+                        !key.contains('/') || path == key || path.ends_with(&suffix)
+                    })
+                    .collect();
+                if !matching.is_empty() {
+                    return self.one_of(&matching, target, written);
+                }
+            }
+            if let Some(found) = self.by_title.get(&key) {
+                return self.one_of(found, target, written);
+            }
+        }
+        if let Some(&index) = self.left_out.get(&key) {
+            return Err(Unresolved::LeftOut(index));
+        }
+        if self.refused_names.contains(&key) || tried.iter().any(|p| self.refused_paths.contains(p))
+        {
             return Err(Unresolved::Refused);
         }
-        let names = self.name_suggester.get_or_init(|| {
-            Suggester::new(self.by_name.keys().chain(self.by_title.keys()).cloned())
-        });
+        let near = tried.first().map_or(key.as_str(), String::as_str);
+        Err(self.no_page(target, near, from_dir, written))
+    }
+
+    /// The error for a path that climbs out of the content folder.
+    fn outside(&self, target: &str, written: Written) -> Unresolved {
         let help = match written {
-            Written::Link => {
-                "a wiki link names a page by its file name, slug, title or alias".into()
-            }
-            Written::Relation(key) => format!(
-                "`{key}` names a page by its file name, slug, title or alias, or by its path in content/, e.g. `{key}: section/page.md`"
-            ),
+            Written::Link => "link to pages inside the content folder, e.g. `section/page.md` or `@/section/page.md`".into(),
+            Written::Relation(key) => format!("name a page inside the content folder, e.g. `{key}: section/page.md`"),
+        };
+        Unresolved::Miss(Miss {
+            code: Code::BrokenLink,
+            message: format!("link `{target}` leads outside the content folder"),
+            label: "outside the content folder".into(),
+            help: Some(help),
+        })
+    }
+
+    /// The one page of `found`, or the error that `target` could mean several.
+    fn one_of(
+        &self,
+        found: &[PageId],
+        target: &str,
+        written: Written,
+    ) -> Result<PageId, Unresolved> {
+        if let [one] = found {
+            return Ok(*one);
+        }
+        let paths: Vec<String> = found
+            .iter()
+            .map(|&id| {
+                display_path(&self.site.page(id).rel)
+                    .trim_end_matches(".md")
+                    .to_string()
+            })
+            .collect();
+        let candidates: Vec<String> = paths.iter().map(|p| format!("`{p}`")).collect();
+        let example = match written {
+            Written::Link => format!("[[{}]]", paths[0]),
+            Written::Relation(key) => format!("`{key}: {}.md`", paths[0]),
         };
         Err(Unresolved::Miss(Miss {
-            code: Code::BrokenLink,
-            message: format!("no page named `{name}`"),
-            label: names
-                .suggest(&key)
-                .map_or("no page has this name".into(), |s| {
-                    format!("did you mean `{s}`?")
-                }),
-            help: Some(help),
+            code: Code::AmbiguousLink,
+            message: format!("`{target}` could mean {} pages", found.len()),
+            label: format!("matches {}", candidates.join(", ")),
+            help: Some(format!(
+                "write more of the path to choose one, e.g. {example}"
+            )),
         }))
     }
 
-    fn find_path(
-        &self,
-        from_dir: &Path,
-        dest: &str,
-        path: &str,
-        written: Written,
-    ) -> Result<PageId, Unresolved> {
-        let (base, rest) = match path.strip_prefix("@/") {
-            Some(rest) => (Path::new(""), rest),
-            None => (from_dir, path),
-        };
-        let Some(normal) = normalize(base, rest) else {
-            let help = match written {
-                Written::Link => "link to pages inside content/, e.g. `@/section/page.md`".into(),
-                Written::Relation(key) => format!(
-                    "name a page inside content/ by its path there, e.g. `{key}: section/page.md`"
-                ),
-            };
-            return Err(Unresolved::Miss(Miss {
-                code: Code::BrokenLink,
-                message: format!("link `{dest}` leads outside the content folder"),
-                label: "outside content/".into(),
-                help: Some(help),
-            }));
-        };
-        let key = display_path(&normal);
-        if let Some(&id) = self.by_path.get(&key) {
-            return Ok(id);
-        }
-        if self.refused_paths.contains(&key) {
-            return Err(Unresolved::Refused);
-        }
-        let paths = self
-            .path_suggester
-            .get_or_init(|| Suggester::new(self.by_path.keys().cloned()));
-        let suggestion = paths.suggest(&key).map(|s| {
-            if path.starts_with("@/") {
-                format!("@/{s}")
-            } else {
-                relative_path(from_dir, Path::new(s))
-            }
-        });
-        let help = match written {
-            Written::Link => {
-                format!(
-                    "links to `.md` files are resolved against content/ (`{key}` does not exist)"
+    /// The error for a page that nothing names `target`; `key` is the path it was looked for
+    /// at first (from the linking page's folder `from_dir`).
+    fn no_page(&self, target: &str, key: &str, from_dir: &Path, written: Written) -> Unresolved {
+        let trimmed = target.trim();
+        let suggestion = if trimmed.contains('/') {
+            let paths = self.path_suggester.get_or_init(|| {
+                Suggester::new(
+                    self.site
+                        .pages
+                        .iter()
+                        .map(|p| display_path(&p.rel).trim_end_matches(".md").to_string()),
                 )
-            }
-            Written::Relation(relation) => format!(
-                "a `{relation}` target ending in `.md` is a path in content/ (`{key}` does not exist)"
+            });
+            paths.suggest(key).map(|s| {
+                if trimmed.starts_with("@/") {
+                    format!("@/{s}.md")
+                } else if trimmed.ends_with(".md") {
+                    relative_path(from_dir, Path::new(&format!("{s}.md")))
+                } else {
+                    s.to_string()
+                }
+            })
+        } else {
+            let names = self.name_suggester.get_or_init(|| {
+                let stems = self.site.pages.iter().map(|p| p.stem.clone());
+                let titles = self.site.pages.iter().map(|p| p.title.clone());
+                Suggester::new(stems.chain(titles))
+            });
+            let name = key.rsplit('/').next().unwrap_or(key);
+            names.suggest(name).map(|s| {
+                if trimmed.ends_with(".md") {
+                    format!("{s}.md")
+                } else {
+                    s.to_string()
+                }
+            })
+        };
+        let help = match written {
+            Written::Link => "a link names a page by its file name (with or without `.md`, anywhere in the content folder), its path, slug, title or alias".to_string(),
+            Written::Relation(key) => format!(
+                "`{key}` names a page by its file name, path, slug, title or alias, e.g. `{key}: section/page.md`"
             ),
         };
-        Err(Unresolved::Miss(Miss {
+        Unresolved::Miss(Miss {
             code: Code::BrokenLink,
-            message: format!("no page `{}` to link to", path),
-            label: suggestion.map_or("no such page in content/".into(), |s| {
+            message: format!("no page `{target}` to link to"),
+            label: suggestion.map_or("no page has this name".into(), |s| {
                 format!("did you mean `{s}`?")
             }),
             help: Some(help),
-        }))
+        })
     }
 
-    fn check_anchor(&self, id: PageId, anchor: &str) -> Result<(), Miss> {
-        if anchor.is_empty() || self.anchors[id.0 as usize].contains(anchor) {
-            return Ok(());
-        }
+    /// The heading or block that `anchor` (after `#`, decoded) names on page `id`: its id.
+    /// A heading is found by its id or its text as written (`#Working method`), a nested one
+    /// by the headings above it (`#Part#Detail`), and a block by `^id`.
+    fn find_anchor(&self, id: PageId, anchor: &str) -> Result<Option<String>, Miss> {
+        let anchors = &self.anchors[id.0 as usize];
         let page = self.site.page(id);
-        let ids = self.anchors[id.0 as usize].iter().copied();
-        let suggestion = suggest(anchor, ids);
+        if anchor.is_empty() {
+            return Ok(None);
+        }
+        if let Some(block) = anchor.strip_prefix('^') {
+            if anchors.blocks.contains(block) {
+                return Ok(Some(anchor.to_string()));
+            }
+            let suggestion = suggest(block, anchors.blocks.iter().copied());
+            return Err(Miss {
+                code: Code::BrokenAnchor,
+                message: format!("no block `^{block}` in `{}`", page.source.display_path()),
+                label: suggestion.map_or("no block has this id".into(), |s| {
+                    format!("did you mean `^{s}`?")
+                }),
+                help: Some(
+                    "a block is named by ` ^id` at the end of a paragraph or list item".into(),
+                ),
+            });
+        }
+        if anchors.ids.contains(anchor) {
+            return Ok(Some(anchor.to_string()));
+        }
+        // By text, as Obsidian writes it: each level of a nested link in order.
+        let parts: Vec<String> = anchor
+            .split('#')
+            .map(heading_words)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let mut next = 0;
+        for heading in &page.body.headings {
+            if parts.get(next).is_some_and(|p| {
+                *p == heading_words(&heading.title) || *p == heading_words(&heading.id)
+            }) {
+                next += 1;
+                if next == parts.len() {
+                    return Ok(Some(heading.id.clone()));
+                }
+            }
+        }
+        // The heading that became the page's title is the top of the page.
+        if parts.len() == 1
+            && page
+                .body
+                .title
+                .as_deref()
+                .is_some_and(|t| heading_words(t) == parts[0])
+        {
+            return Ok(None);
+        }
+        let suggestion = suggest(anchor, anchors.ids.iter().copied());
         Err(Miss {
             code: Code::BrokenAnchor,
             message: format!("no heading `#{anchor}` in `{}`", page.source.display_path()),
-            label: suggestion.map_or("no heading has this id".into(), |s| {
+            label: suggestion.map_or("no heading has this id or text".into(), |s| {
                 format!("did you mean `#{s}`?")
             }),
             help: Some(headings_help(&page.body.headings, anchor)),
         })
     }
 
+    /// The file that `path` names from folder `from_dir`: beside the page, in `static/` (from
+    /// the root, `/path`), or by file name anywhere in the content folder.
     fn find_file(&self, from_dir: &Path, written: &str, path: &str) -> Result<Target, Miss> {
         let url = match path.strip_prefix('/') {
             Some(absolute) => normalize(Path::new(""), absolute),
@@ -350,7 +509,6 @@ impl<'a> Resolver<'a> {
                 help: None,
             });
         };
-        let bare = url.trim_end_matches('/');
         if !path.starts_with('/') {
             if let Some(asset_url) = self.assets.get(&url) {
                 return Ok(Target::File(asset_url.to_string()));
@@ -359,8 +517,17 @@ impl<'a> Resolver<'a> {
         if self.files.contains(&url) {
             return Ok(Target::File(url));
         }
-        if let Some(&id) = self.by_url.get(bare) {
-            return Ok(Target::Page { id, anchor: None });
+        let name = path.rsplit('/').next().unwrap_or(path).to_lowercase();
+        if let Some(named) = self.assets_by_name.get(&name) {
+            let suffix = path.trim_start_matches(['.', '/']).to_lowercase();
+            let matching: Vec<&str> = named
+                .iter()
+                .copied()
+                .filter(|u| u.to_lowercase().ends_with(&suffix))
+                .collect();
+            if let Some(first) = matching.first().or(named.first()) {
+                return Ok(Target::File(first.to_string()));
+            }
         }
         let suggestion = if path.starts_with('/') {
             suggest(&url, self.files.iter().map(String::as_str))
@@ -377,8 +544,32 @@ impl<'a> Resolver<'a> {
         Err(Miss {
             code: Code::BrokenLink,
             message: format!("no file `{written}` to link to"),
-            label: suggestion.map_or("not in static/ or beside the page".into(), |s| format!("did you mean `{s}`?")),
-            help: Some("files are linked relative to the page's folder in content/, or from the site root as `/path` for static/".into()),
+            label: suggestion.map_or("not in static/ or the content folder".into(), |s| format!("did you mean `{s}`?")),
+            help: Some("files are found by name in the content folder, by path from the page's folder, or from the site root as `/path` for static/".into()),
+        })
+    }
+
+    /// The page that a link written as an output URL names: `/guide/`, `../cli/index.html`,
+    /// `page.html`, from page `from`.
+    fn find_url(&self, from: PageId, path: &str) -> Option<PageId> {
+        let page = self.site.page(from);
+        let bare = path
+            .strip_suffix("index.html")
+            .or_else(|| path.strip_suffix(".html"))
+            .or_else(|| path.strip_suffix(".htm"))
+            .unwrap_or(path);
+        if let Some(absolute) = bare.strip_prefix('/') {
+            return self.by_url.get(absolute.trim_end_matches('/')).copied();
+        }
+        // As the page's file sees it (mdBook, a wiki), then as its URL does.
+        let from_dir = page.rel.parent().unwrap_or(Path::new(""));
+        let by_source = normalize(from_dir, bare.trim_end_matches('/'))
+            .and_then(|p| self.by_path.get(&key_of(&display_path(&p))))
+            .and_then(|found| (found.len() == 1).then(|| found[0]));
+        by_source.or_else(|| {
+            let url_dir = Path::new(page.url.trim_end_matches('/'));
+            let at = normalize(url_dir, bare.trim_end_matches('/'))?;
+            self.by_url.get(display_path(&at).as_str()).copied()
         })
     }
 
@@ -394,41 +585,79 @@ impl<'a> Resolver<'a> {
             Some((path, anchor)) => (path, Some(anchor)),
             None => (dest.as_str(), None),
         };
-        let path = path.split('?').next().unwrap_or("");
-        let id = match link.kind {
-            LinkKind::Wiki { .. } if path.is_empty() => from,
-            LinkKind::Wiki { .. } => self.find_name(path, Written::Link)?,
-            _ if path.is_empty() => from,
-            _ if path.ends_with(".md") => {
-                self.find_path(from_dir, &link.dest, path, Written::Link)?
+        let path = path.split('?').next().unwrap_or("").trim();
+        let extension = Path::new(path)
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase());
+        let is_url = path.ends_with('/') || matches!(extension.as_deref(), Some("html" | "htm"));
+        let id = if path.is_empty() {
+            from
+        } else if is_url && !matches!(link.kind, LinkKind::Wiki { .. }) {
+            match self.find_url(from, path) {
+                Some(id) => id,
+                None => return Ok(Some(self.find_file(from_dir, &link.dest, path)?)),
             }
-            _ => return Ok(Some(self.find_file(from_dir, &link.dest, path)?)),
+        } else {
+            let note_first = extension.as_deref().is_none_or(|e| e == "md")
+                || matches!(link.kind, LinkKind::Wiki { .. });
+            let note = if note_first {
+                Some(self.find_page(from_dir, path, Written::Link))
+            } else {
+                None
+            };
+            match note {
+                Some(Ok(id)) => id,
+                Some(Err(missed)) if extension.is_none() || extension.as_deref() == Some("md") => {
+                    // `[x](folder)` may still name a file or folder page by URL.
+                    if let Some(id) = (extension.is_none())
+                        .then(|| self.find_url(from, path))
+                        .flatten()
+                    {
+                        id
+                    } else {
+                        return Err(missed);
+                    }
+                }
+                // A name with another extension: a note called `Node.js`, else a file.
+                Some(Err(missed)) => match self.find_file(from_dir, &link.dest, path) {
+                    Ok(file) => return Ok(Some(file)),
+                    Err(_) => return Err(missed),
+                },
+                None => return Ok(Some(self.find_file(from_dir, &link.dest, path)?)),
+            }
         };
-        if let Some(anchor) = anchor {
-            self.check_anchor(id, anchor)?;
-        }
-        Ok(Some(Target::Page {
-            id,
-            anchor: anchor.filter(|a| !a.is_empty()).map(str::to_string),
-        }))
+        let anchor = match anchor {
+            Some(anchor) => self.find_anchor(id, anchor)?,
+            None => None,
+        };
+        Ok(Some(Target::Page { id, anchor }))
     }
 
     /// Resolves a target of relation `key` written in front matter: a content path or a page
-    /// name.
+    /// name, maybe written as a wiki link.
     fn resolve_relation(&self, key: &str, target: &Spanned) -> Result<PageId, Unresolved> {
         let value = target.value.trim();
         let name = value
             .strip_prefix("[[")
             .and_then(|v| v.strip_suffix("]]"))
             .unwrap_or(value);
-        let written = Written::Relation(key);
-        if name.ends_with(".md") {
-            let path = name.strip_prefix("@/").unwrap_or(name);
-            self.find_path(Path::new(""), name, path, written)
-        } else {
-            self.find_name(name, written)
-        }
+        // `[[Note|text]]` and `[[Note#Heading]]` name the note.
+        let name = name.split(['|', '#']).next().unwrap_or(name);
+        self.find_page(Path::new(""), name, Written::Relation(key))
     }
+}
+
+/// Heading text as Obsidian compares it: lower-cased words, punctuation as spaces.
+fn heading_words(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    spaced
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// The names a wiki link or relation may use for the file at `rel` in content/, lowercased:
@@ -502,12 +731,47 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
     parts.join("/")
 }
 
-impl Miss {
-    fn into_diagnostic(self, page: &Page, span: std::ops::Range<usize>) -> Diagnostic {
-        Diagnostic::error(self.code, self.message)
-            .at(&page.source, span)
-            .label(self.label)
-            .maybe_help(self.help)
+impl Unresolved {
+    /// What to report of a reference at `span` in `page` that did not resolve, if anything:
+    /// a miss is an error, or a warning where the site says so (`unresolved_links: warning`);
+    /// a page left out is a warning.
+    fn into_diagnostic(
+        self,
+        site: &Site,
+        page: &Page,
+        span: std::ops::Range<usize>,
+        config: &SiteConfig,
+    ) -> Option<Diagnostic> {
+        match self {
+            Unresolved::Miss(miss) => {
+                let warn = config.unresolved_links == Severity::Warning
+                    && miss.code != Code::AmbiguousLink;
+                let diagnostic = if warn {
+                    Diagnostic::warning(miss.code, miss.message)
+                } else {
+                    Diagnostic::error(miss.code, miss.message)
+                };
+                Some(
+                    diagnostic
+                        .at(&page.source, span)
+                        .label(miss.label)
+                        .maybe_help(miss.help),
+                )
+            }
+            Unresolved::LeftOut(index) => {
+                let left = &site.left_out[index];
+                Some(
+                    Diagnostic::warning(
+                        Code::LinkToLeftOut,
+                        format!("`{}` is {}: the link shows as plain text", display_path(&left.rel), left.why),
+                    )
+                    .at(&page.source, span)
+                    .label("this page is left out of the site")
+                    .help("publish that page, or take the link out; its title and URL are not in the output"),
+                )
+            }
+            Unresolved::Refused => None,
+        }
     }
 }
 
@@ -524,7 +788,7 @@ pub fn resolve(
         .ids()
         .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|id| resolve_page(&resolver, site, id))
+        .map(|id| resolve_page(&resolver, site, config, id))
         .collect();
     let mut graph = LinkGraph::default();
     let mut edges = Vec::new();
@@ -551,7 +815,7 @@ struct PageLinks {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn resolve_page(resolver: &Resolver, site: &Site, id: PageId) -> PageLinks {
+fn resolve_page(resolver: &Resolver, site: &Site, config: &SiteConfig, id: PageId) -> PageLinks {
     let page = site.page(id);
     let mut resolved = PageLinks {
         targets: Vec::with_capacity(page.body.links.len()),
@@ -574,11 +838,10 @@ fn resolve_page(resolver: &Resolver, site: &Site, id: PageId) -> PageLinks {
                 resolved.targets.push(target);
             }
             Err(unresolved) => {
-                if let Unresolved::Miss(miss) = unresolved {
-                    resolved
-                        .diagnostics
-                        .push(miss.into_diagnostic(page, link.span.clone()));
-                }
+                let span = link.span.clone();
+                resolved
+                    .diagnostics
+                    .extend(unresolved.into_diagnostic(site, page, span, config));
                 resolved.targets.push(None);
             }
         }
@@ -602,10 +865,12 @@ fn resolve_page(resolver: &Resolver, site: &Site, id: PageId) -> PageLinks {
                         kind: EdgeKind::Relation(key.clone()),
                     });
                 }
-                Err(Unresolved::Miss(miss)) => resolved
-                    .diagnostics
-                    .push(miss.into_diagnostic(page, value.span.clone())),
-                Err(Unresolved::Refused) => {}
+                Err(unresolved) => {
+                    let span = value.span.clone();
+                    resolved
+                        .diagnostics
+                        .extend(unresolved.into_diagnostic(site, page, span, config));
+                }
             }
         }
     }
@@ -634,11 +899,11 @@ fn relation_groups(
     let mut incoming: Vec<BTreeMap<String, Vec<PageId>>> = vec![BTreeMap::new(); site.pages.len()];
     for edge in edges {
         if let EdgeKind::Relation(key) = &edge.kind {
-            let decl = &config.relations[key];
-            let shown_as = if decl.symmetric {
-                Some(key.clone())
-            } else {
-                decl.inverse.clone()
+            // A property that links (`up: "[[Home]]"`) shows on its target as its inverse.
+            let shown_as = match config.relations.get(key) {
+                Some(decl) if decl.symmetric => Some(key.clone()),
+                Some(decl) => decl.inverse.clone(),
+                None => Some(inverse_of_property(key)),
             };
             if let Some(shown_as) = shown_as {
                 incoming[edge.to.0 as usize]
@@ -672,9 +937,32 @@ fn relation_groups(
                 push_group(&mut page_groups, site, inverse, &label, pages);
             }
         }
+        let properties = declared[id.0 as usize]
+            .keys()
+            .filter(|key| !config.relations.contains_key(*key));
+        for key in properties {
+            let pages = declared[id.0 as usize][key].clone();
+            push_group(&mut page_groups, site, key, &title_from_name(key), pages);
+        }
+        for (inverse, pages) in &incoming[id.0 as usize] {
+            if let Some(key) = inverse.strip_suffix(INVERSE_SUFFIX) {
+                if !config.relations.contains_key(key) {
+                    let label = format!("{} (inverse)", title_from_name(key));
+                    push_group(&mut page_groups, site, inverse, &label, pages.clone());
+                }
+            }
+        }
         groups.push(page_groups);
     }
     groups
+}
+
+/// What marks the inverse of a property that links, as its target shows it.
+const INVERSE_SUFFIX: &str = "_inverse";
+
+/// The key under which a property that links shows on its target.
+fn inverse_of_property(key: &str) -> String {
+    format!("{key}{INVERSE_SUFFIX}")
 }
 
 fn push_group(

@@ -48,6 +48,8 @@ pub struct LinkRef {
     pub span: Range<usize>,
     /// Whether the destination points into the site (and has a placeholder in the HTML).
     pub internal: bool,
+    /// The link's title (`[x](dest "title")`), if it has one.
+    pub title: String,
 }
 
 /// A rendered page body.
@@ -63,6 +65,21 @@ pub struct Body {
     pub word_count: usize,
     /// Plain text of the first paragraph, shortened.
     pub summary: String,
+    /// The text of the `# H1` that opens the body, taken as the page's title (see
+    /// [`Dialect::title_from_h1`]); that heading is then not in the HTML.
+    pub title: Option<String>,
+    /// The block ids (`^id` at the end of a paragraph or list item, without the `^`).
+    pub blocks: Vec<String>,
+}
+
+/// How a body is read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Dialect {
+    /// Whether raw HTML passes through (`true`) or is escaped.
+    pub unsafe_html: bool,
+    /// Whether a `# H1` that opens the body is the page's title, left out of the HTML so that
+    /// the title does not show twice: for a page whose front matter has none.
+    pub title_from_h1: bool,
 }
 
 /// The Markdown dialect of SPEC 3.
@@ -122,6 +139,8 @@ pub fn heading_id(text: &str) -> String {
 
 struct HeadingBuf {
     level: u8,
+    /// Whether this heading is the page's title (see [`Dialect::title_from_h1`]).
+    is_title: bool,
     explicit_id: Option<String>,
     classes: Vec<String>,
     slot: usize,
@@ -141,13 +160,16 @@ struct ImageBuf {
 pub fn parse(
     file: &Source,
     body: Range<usize>,
-    unsafe_html: bool,
+    dialect: Dialect,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Body {
     let text = &file.text[body.clone()];
     let mut writer = BodyWriter {
         file,
-        unsafe_html,
+        dialect,
+        blocks: Vec::new(),
+        last_top_block: None,
+        depth: 0,
         diagnostics,
         out: Vec::new(),
         rendered: Body::default(),
@@ -155,6 +177,7 @@ pub fn parse(
         heading: None,
         image: None,
         skip_link_text: false,
+        open_link: None,
         summary: SummaryState::Before,
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
@@ -180,7 +203,13 @@ enum SummaryState {
 /// Turns pulldown-cmark's events into the events weft renders, collecting as it goes.
 struct BodyWriter<'a, 'd> {
     file: &'a Source,
-    unsafe_html: bool,
+    dialect: Dialect,
+    /// The open paragraphs and list items, by the slot of their opening tag in `out`.
+    blocks: Vec<usize>,
+    /// Where the last block at the top level opened, for a `^id` on a line of its own after it.
+    last_top_block: Option<usize>,
+    /// How deep in blocks the walk is.
+    depth: usize,
     diagnostics: &'d mut Vec<Diagnostic>,
     out: Vec<Event<'a>>,
     rendered: Body,
@@ -188,6 +217,8 @@ struct BodyWriter<'a, 'd> {
     heading: Option<HeadingBuf>,
     image: Option<ImageBuf>,
     skip_link_text: bool,
+    /// The internal link open now, whose closing tag is filled in with its opening one.
+    open_link: Option<usize>,
     summary: SummaryState,
 }
 
@@ -200,8 +231,13 @@ impl<'a> BodyWriter<'a, '_> {
         classes: &[CowStr<'a>],
         span: Range<usize>,
     ) {
+        let is_title = self.dialect.title_from_h1
+            && level == 1
+            && self.out.is_empty()
+            && self.rendered.title.is_none();
         self.heading = Some(HeadingBuf {
             level,
+            is_title,
             explicit_id: id.map(|id| id.to_string()),
             classes: classes.iter().map(|c| c.to_string()).collect(),
             slot: self.out.len(),
@@ -219,6 +255,7 @@ impl<'a> BodyWriter<'a, '_> {
             kind: LinkKind::Image,
             span: dest_span(self.file, &span, dest_url),
             internal: !is_external(dest_url),
+            title: String::new(),
         });
         self.image = Some(ImageBuf {
             link,
@@ -226,6 +263,96 @@ impl<'a> BodyWriter<'a, '_> {
             alt: String::new(),
             span,
         });
+    }
+
+    /// Opens a paragraph or list item, whose end may give it an id.
+    fn open_block(&mut self, start: Event<'a>) {
+        if self.depth == 0 {
+            self.last_top_block = Some(self.out.len());
+        }
+        self.depth += 1;
+        self.blocks.push(self.out.len());
+        self.out.push(start);
+    }
+
+    /// Opens a block that cannot take an id from its own text (a list, table, quote, code).
+    fn open_other(&mut self, start: Event<'a>) {
+        if self.depth == 0 {
+            self.last_top_block = Some(self.out.len());
+        }
+        self.depth += 1;
+        self.out.push(start);
+    }
+
+    /// Closes the paragraph or list item opened last, naming it by a `^id` that ends it. A
+    /// paragraph that is only `^id` names the block above it, as in Obsidian.
+    fn close_block(&mut self, end: Event<'a>, tag: &str) {
+        self.depth = self.depth.saturating_sub(1);
+        let Some(slot) = self.blocks.pop() else {
+            self.out.push(end);
+            return;
+        };
+        let before = self.last_top_block.filter(|&b| b < slot);
+        match self.take_block_id(slot) {
+            Some(id) if tag == "p" && self.out.len() == slot + 1 && self.depth == 0 => {
+                // Only the id: the paragraph goes, and an anchor marks the block above.
+                self.out.truncate(slot);
+                let anchor = format!("<span id=\"{}\"></span>", block_anchor(&id));
+                self.out
+                    .insert(before.unwrap_or(slot), Event::Html(anchor.into()));
+                self.rendered.blocks.push(id);
+            }
+            Some(id) => {
+                let open = format!("<{tag} id=\"{}\">", block_anchor(&id));
+                self.out[slot] = Event::Html(open.into());
+                self.rendered.blocks.push(id);
+                self.out.push(end);
+            }
+            None => self.out.push(end),
+        }
+    }
+
+    /// Gives the list item opened at `slot` the id that ends its own text, before a sub-list.
+    fn name_item(&mut self, slot: usize) {
+        if let Some(id) = self.take_block_id(slot) {
+            let open = format!("<li id=\"{}\">", block_anchor(&id));
+            self.out[slot] = Event::Html(open.into());
+            self.rendered.blocks.push(id);
+        }
+    }
+
+    /// If the text of the block opened at `slot` ends with ` ^id`, takes `^id` off the text
+    /// (and the line break before it, when it is on a line of its own) and returns `id`.
+    fn take_block_id(&mut self, slot: usize) -> Option<String> {
+        // The text's last run: pulldown-cmark may split it at `^`.
+        let mut first = self.out.len();
+        while first > slot + 1 && matches!(self.out[first - 1], Event::Text(_)) {
+            first -= 1;
+        }
+        let run: String = self.out[first..]
+            .iter()
+            .map(|e| match e {
+                Event::Text(t) => t.as_ref(),
+                _ => "",
+            })
+            .collect();
+        let id = block_id(&run)?.to_string();
+        let trimmed = run.trim_end();
+        let kept = trimmed[..trimmed.len() - id.len() - 1]
+            .trim_end()
+            .to_string();
+        let own_line =
+            first == slot + 1 || matches!(self.out[first - 1], Event::SoftBreak | Event::HardBreak);
+        if kept.is_empty() && !own_line {
+            return None;
+        }
+        self.out.truncate(first);
+        if kept.is_empty() && first > slot + 1 {
+            self.out.pop();
+        } else if !kept.is_empty() {
+            self.out.push(Event::Text(kept.into()));
+        }
+        Some(id)
     }
 
     fn event(&mut self, event: Event<'a>, span: Range<usize>) {
@@ -248,7 +375,11 @@ impl<'a> BodyWriter<'a, '_> {
             }
             Event::End(TagEnd::Link) => {
                 self.skip_link_text = false;
-                self.out.push(Event::InlineHtml(CowStr::Borrowed("</a>")));
+                let close = match self.open_link.take() {
+                    Some(index) => format!("{MARK}C{index}{MARK}").into(),
+                    None => CowStr::Borrowed("</a>"),
+                };
+                self.out.push(Event::InlineHtml(close));
             }
             Event::Start(Tag::Image {
                 dest_url, title, ..
@@ -263,15 +394,41 @@ impl<'a> BodyWriter<'a, '_> {
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 self.out.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
-            Event::Start(Tag::Paragraph)
-                if self.summary == SummaryState::Before && self.heading.is_none() =>
-            {
-                self.summary = SummaryState::Inside;
-                self.out.push(Event::Start(Tag::Paragraph));
+            Event::Start(Tag::Paragraph) => {
+                if self.summary == SummaryState::Before && self.heading.is_none() {
+                    self.summary = SummaryState::Inside;
+                }
+                self.open_block(Event::Start(Tag::Paragraph));
             }
-            Event::End(TagEnd::Paragraph) if self.summary == SummaryState::Inside => {
-                self.summary = SummaryState::After;
-                self.out.push(Event::End(TagEnd::Paragraph));
+            Event::End(TagEnd::Paragraph) => {
+                if self.summary == SummaryState::Inside {
+                    self.summary = SummaryState::After;
+                }
+                self.close_block(Event::End(TagEnd::Paragraph), "p");
+            }
+            Event::Start(Tag::Item) => self.open_block(Event::Start(Tag::Item)),
+            Event::End(TagEnd::Item) => self.close_block(Event::End(TagEnd::Item), "li"),
+            Event::Start(Tag::List(first)) => {
+                // A `^id` ends the item's own text, before its sub-list.
+                if let Some(&slot) = self.blocks.last() {
+                    if matches!(self.out[slot], Event::Start(Tag::Item)) {
+                        self.name_item(slot);
+                    }
+                }
+                self.open_other(Event::Start(Tag::List(first)));
+            }
+            Event::Start(
+                tag @ (Tag::Table(_) | Tag::BlockQuote(None) | Tag::CodeBlock(_) | Tag::HtmlBlock),
+            ) => self.open_other(Event::Start(tag)),
+            Event::End(
+                end @ (TagEnd::List(_)
+                | TagEnd::Table
+                | TagEnd::BlockQuote(None)
+                | TagEnd::CodeBlock
+                | TagEnd::HtmlBlock),
+            ) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.out.push(Event::End(end));
             }
             Event::TaskListMarker(done) => {
                 let input = if done {
@@ -281,7 +438,7 @@ impl<'a> BodyWriter<'a, '_> {
                 };
                 self.out.push(Event::InlineHtml(CowStr::Borrowed(input)));
             }
-            Event::Html(html) | Event::InlineHtml(html) if !self.unsafe_html => {
+            Event::Html(html) | Event::InlineHtml(html) if !self.dialect.unsafe_html => {
                 self.out.push(Event::Text(html));
             }
             Event::Text(t) => {
@@ -347,6 +504,11 @@ impl<'a> BodyWriter<'a, '_> {
         let Some(h) = self.heading.take() else {
             return;
         };
+        if h.is_title {
+            self.out.truncate(h.slot);
+            self.rendered.title = Some(h.title.trim().to_string());
+            return;
+        }
         let id = unique_id(&h, &mut self.used_ids, self.file, self.diagnostics);
         let mut open = format!("<h{} id=\"", h.level);
         let _ = escape_html(&mut open, &id);
@@ -392,20 +554,25 @@ impl<'a> BodyWriter<'a, '_> {
             kind,
             span: dest_span(self.file, &span, &dest_url),
             internal,
+            title: title.to_string(),
         });
-        let mut tag = String::from("<a href=\"");
-        if internal {
-            let _ = write!(tag, "{MARK}L{index}{MARK}");
+        // An internal link's tags are filled in once it is resolved: a link that goes nowhere
+        // is plain text.
+        let tag = if internal {
+            self.open_link = Some(index);
+            format!("{MARK}O{index}{MARK}")
         } else {
+            let mut tag = String::from("<a href=\"");
             let _ = escape_href(&mut tag, &dest_url);
-        }
-        tag.push('"');
-        if !title.is_empty() {
-            tag.push_str(" title=\"");
-            let _ = escape_html(&mut tag, &title);
             tag.push('"');
-        }
-        tag.push('>');
+            if !title.is_empty() {
+                tag.push_str(" title=\"");
+                let _ = escape_html(&mut tag, &title);
+                tag.push('"');
+            }
+            tag.push('>');
+            tag
+        };
         self.out.push(Event::InlineHtml(tag.into()));
         if kind == (LinkKind::Wiki { has_text: false }) {
             self.out
@@ -499,6 +666,23 @@ fn unique_id(
     }
 }
 
+/// The HTML id of block `id`: `^id`, as Obsidian's links write it.
+fn block_anchor(id: &str) -> String {
+    let mut anchor = String::from("^");
+    let _ = escape_html(&mut anchor, id);
+    anchor
+}
+
+/// The block id that ends `text` (`… ^block-id`), if one does: letters, digits and `-`.
+fn block_id(text: &str) -> Option<&str> {
+    let text = text.trim_end();
+    let caret = text.rfind('^')?;
+    let id = &text[caret + 1..];
+    let before = &text[..caret];
+    let valid = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    (valid && (before.is_empty() || before.ends_with(char::is_whitespace))).then_some(id)
+}
+
 /// The span of `dest` inside the link written at `span`, or the whole link.
 fn dest_span(file: &Source, span: &Range<usize>, dest: &str) -> Range<usize> {
     let written = &file.text[span.clone()];
@@ -532,7 +716,11 @@ pub fn shorten(text: &str, max: usize) -> String {
 /// What a placeholder in rendered HTML stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Placeholder {
-    /// The URL of link number `n`.
+    /// The opening tag of internal link number `n`.
+    Open(usize),
+    /// Its closing tag.
+    Close(usize),
+    /// The URL of link number `n` (an image's `src`).
     Url(usize),
     /// The text of wiki link number `n` written without its own text.
     Text(usize),
@@ -553,6 +741,8 @@ pub fn fill_placeholders(html: &str, mut fill: impl FnMut(Placeholder) -> String
         let index = token.get(1..).and_then(|n| n.parse().ok());
         match (token.as_bytes().first(), index) {
             (Some(b'L'), Some(n)) => out.push_str(&fill(Placeholder::Url(n))),
+            (Some(b'O'), Some(n)) => out.push_str(&fill(Placeholder::Open(n))),
+            (Some(b'C'), Some(n)) => out.push_str(&fill(Placeholder::Close(n))),
             (Some(b'T'), Some(n)) => out.push_str(&fill(Placeholder::Text(n))),
             _ => {}
         }
@@ -570,7 +760,11 @@ mod tests {
     fn render_str(text: &str) -> (Body, Vec<Diagnostic>) {
         let file = SourceFile::new("a.md", text.to_string());
         let mut diagnostics = Vec::new();
-        let rendered = parse(&file, 0..text.len(), true, &mut diagnostics);
+        let dialect = Dialect {
+            unsafe_html: true,
+            title_from_h1: false,
+        };
+        let rendered = parse(&file, 0..text.len(), dialect, &mut diagnostics);
         (rendered, diagnostics)
     }
 
@@ -615,6 +809,8 @@ mod tests {
         assert_eq!(r.links[1].dest, "gctf");
         assert!(!r.links[2].internal);
         let html = fill_placeholders(&r.html, |p| match p {
+            Placeholder::Open(n) => format!("<a href=\"/u{n}/\">"),
+            Placeholder::Close(_) => "</a>".into(),
             Placeholder::Url(n) => format!("/u{n}/"),
             Placeholder::Text(n) => format!("T{n}"),
         });
@@ -645,7 +841,12 @@ mod tests {
     #[test]
     fn raw_html_is_escaped_when_unsafe_html_is_off() {
         let file = SourceFile::new("a.md", "<script>x</script>\n".to_string());
-        let r = parse(&file, 0..file.text.len(), false, &mut Vec::new());
+        let r = parse(
+            &file,
+            0..file.text.len(),
+            Dialect::default(),
+            &mut Vec::new(),
+        );
         assert!(r.html.contains("&lt;script&gt;"));
     }
 

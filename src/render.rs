@@ -255,28 +255,47 @@ impl<'a> Renderer<'a> {
                 .map(|l| l.dest.clone())
                 .unwrap_or_default()
         };
-        fill_placeholders(&page.body.html, |placeholder| match placeholder {
-            Placeholder::Url(n) => {
-                let url = match targets.get(n).and_then(Option::as_ref) {
-                    Some(Target::Page { id: to, anchor }) => {
-                        let base = if *to == id {
-                            String::new()
-                        } else {
-                            self.urls.path(v.link(*to).url)
-                        };
-                        match anchor {
-                            Some(anchor) => format!("{base}#{anchor}"),
-                            None if base.is_empty() => "#".into(),
-                            None => base,
-                        }
+        let target = |n: usize| targets.get(n).and_then(Option::as_ref);
+        let url = |n: usize| {
+            let url = match target(n) {
+                Some(Target::Page { id: to, anchor }) => {
+                    let base = if *to == id {
+                        String::new()
+                    } else {
+                        self.urls.path(v.link(*to).url)
+                    };
+                    match anchor {
+                        Some(anchor) => format!("{base}#{anchor}"),
+                        None if base.is_empty() => "#".into(),
+                        None => base,
                     }
-                    Some(Target::File(url)) => self.urls.path(url),
-                    None => written(n),
-                };
-                let mut out = String::new();
-                let _ = pulldown_cmark_escape::escape_href(&mut out, &url);
-                out
+                }
+                Some(Target::File(url)) => self.urls.path(url),
+                None => written(n),
+            };
+            let mut out = String::new();
+            let _ = pulldown_cmark_escape::escape_href(&mut out, &url);
+            out
+        };
+        fill_placeholders(&page.body.html, |placeholder| match placeholder {
+            // A link that goes nowhere is its text, marked, with no URL.
+            Placeholder::Open(n) if target(n).is_none() => {
+                "<span class=\"link-unresolved\">".into()
             }
+            Placeholder::Close(n) if target(n).is_none() => "</span>".into(),
+            Placeholder::Close(_) => "</a>".into(),
+            Placeholder::Open(n) => {
+                let mut tag = format!("<a href=\"{}\"", url(n));
+                let title = page.body.links.get(n).map_or("", |l| l.title.as_str());
+                if !title.is_empty() {
+                    tag.push_str(" title=\"");
+                    let _ = pulldown_cmark_escape::escape_html(&mut tag, title);
+                    tag.push('"');
+                }
+                tag.push('>');
+                tag
+            }
+            Placeholder::Url(n) => url(n),
             Placeholder::Text(n) => {
                 let text = match targets.get(n).and_then(Option::as_ref) {
                     Some(Target::Page { id: to, anchor }) => {

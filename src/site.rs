@@ -12,7 +12,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::discover::{AssetFile, MarkdownFile};
 use crate::frontmatter::{self, FrontMatter, SortBy};
 use crate::markdown::{self, Body};
-use crate::source::{Source, SourceFile};
+use crate::source::{Source, SourceFile, display_path};
 
 /// The index of a page or section in [`Site::pages`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,6 +67,22 @@ pub struct Site {
     /// path relative to `content/`. Their refusal is their one error: links to them are not
     /// reported. [`place`] sees only the files read: whoever read them fills this in.
     pub refused: BTreeSet<PathBuf>,
+    /// The pages left out (drafts, `publish: false`), which links may still name: such a link
+    /// renders as plain text, with a warning.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// A page left out of the site, by the names a link may use for it.
+#[derive(Debug, Clone)]
+pub struct LeftOut {
+    /// Path relative to the content folder.
+    pub rel: PathBuf,
+    /// Its title, if its front matter gives one.
+    pub title: Option<String>,
+    /// Its name aliases.
+    pub aliases: Vec<String>,
+    /// Why: `a draft` or `not published`.
+    pub why: &'static str,
 }
 
 impl Site {
@@ -133,6 +149,8 @@ impl Page {
 
 const SECTION_FILE: &str = "_index.md";
 const BUNDLE_FILE: &str = "index.md";
+/// A folder's page in a GitHub wiki, an mdBook or a `docs/` folder, when it has no `_index.md`.
+const README_FILE: &str = "README.md";
 
 /// Parses every Markdown file in parallel and places pages and sections in a tree.
 pub fn parse_and_place(
@@ -154,8 +172,8 @@ pub fn parse_and_place(
     place(parsed, content_assets, config, drafts, diagnostics)
 }
 
-/// Places parsed files in a tree: drops drafts (unless `drafts`), adds a home page if there
-/// is none, and gives every page its URL and position.
+/// Places parsed files in a tree: drops drafts and unpublished pages (unless `drafts`), makes
+/// every folder of pages a section, and gives every page its URL and position.
 pub fn place(
     mut parsed: Vec<Parsed>,
     content_assets: Vec<AssetFile>,
@@ -163,43 +181,132 @@ pub fn place(
     drafts: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Site {
-    if !drafts {
-        drop_drafts(&mut parsed, diagnostics);
+    let left_out = leave_out(&mut parsed, config, drafts, diagnostics);
+    parsed.sort_by(|a, b| a.rel.cmp(&b.rel));
+    make_sections(&mut parsed, &config.content_dir());
+    parsed.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut site = assemble(parsed, content_assets, config, diagnostics);
+    site.left_out = left_out;
+    site
+}
+
+/// Gives every folder that holds pages, and the home, a section: its `_index.md`, else its
+/// `README.md` (or the home's `index.md`), else its folder note (`Guide/Guide.md`), else an
+/// empty one that lists its pages. A folder with `index.md` is a page bundle, not a section.
+fn make_sections(parsed: &mut Vec<Parsed>, content_dir: &Path) {
+    let mut folders: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    folders.insert(PathBuf::new(), Vec::new());
+    for (i, p) in parsed.iter().enumerate() {
+        let dir = p.rel.parent().unwrap_or(Path::new(""));
+        folders.entry(dir.to_path_buf()).or_default().push(i);
+        for above in dir.ancestors().skip(1) {
+            folders.entry(above.to_path_buf()).or_default();
+        }
     }
-    if !parsed.iter().any(|p| p.rel == Path::new(SECTION_FILE)) {
+    let mut added = Vec::new();
+    for (dir, files) in &folders {
+        let named = |name: &str| {
+            files.iter().copied().find(|&i| {
+                parsed[i]
+                    .rel
+                    .file_name()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
+        };
+        if named(SECTION_FILE).is_some() {
+            continue;
+        }
+        let home = dir.as_os_str().is_empty();
+        if !home && named(BUNDLE_FILE).is_some() {
+            continue;
+        }
+        let folder_note = dir
+            .file_name()
+            .map(|n| format!("{}.md", n.to_string_lossy()))
+            .and_then(|name| named(&name));
+        let page = named(README_FILE)
+            .or_else(|| if home { named(BUNDLE_FILE) } else { None })
+            .or(folder_note);
+        match page {
+            Some(i) => parsed[i].kind = PageKind::Section,
+            None => added.push(dir.clone()),
+        }
+    }
+    for dir in added {
+        let rel = dir.join(SECTION_FILE);
+        let shown = display_path(&content_dir.join(&rel));
         parsed.push(Parsed {
-            rel: PathBuf::from(SECTION_FILE),
-            source: SourceFile::new("content/_index.md", String::new()),
+            rel,
+            source: SourceFile::new(shown, String::new()),
             fm: Arc::default(),
             body: Arc::default(),
             kind: PageKind::Section,
         });
     }
-    parsed.sort_by(|a, b| a.rel.cmp(&b.rel));
-    assemble(parsed, content_assets, config, diagnostics)
 }
 
-/// Drops the drafts, and the pages of draft sections. The home page is never dropped: a draft
-/// home page would take the whole site with it, so it is an error instead.
-fn drop_drafts(parsed: &mut Vec<Parsed>, diagnostics: &mut Vec<Diagnostic>) {
+/// Drops the drafts and the unpublished pages (`publish: false`, or no `publish: true` when
+/// the site publishes only those), and the pages of such sections; returns them. The home page
+/// is never dropped: a draft home page would take the whole site with it, so it is an error
+/// instead.
+fn leave_out(
+    parsed: &mut Vec<Parsed>,
+    config: &SiteConfig,
+    drafts: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<LeftOut> {
+    let why = |p: &Parsed| -> Option<&'static str> {
+        if drafts {
+            None
+        } else if p.fm.draft {
+            Some("a draft")
+        } else if p.fm.publish == Some(false)
+            || (config.explicit_publish && p.fm.publish != Some(true))
+        {
+            Some("not published")
+        } else {
+            None
+        }
+    };
     let is_home = |p: &Parsed| p.rel == Path::new(SECTION_FILE);
-    if let Some(home) = parsed.iter().find(|p| is_home(p) && p.fm.draft) {
-        let span = frontmatter::key_span(&home.source, "draft").unwrap_or(0..0);
+    if let Some(home) = parsed.iter().find(|p| is_home(p) && why(p).is_some()) {
+        let key = if home.fm.draft { "draft" } else { "publish" };
+        let span = frontmatter::key_span(&home.source, key).unwrap_or(0..0);
         diagnostics.push(
-            Diagnostic::error(Code::DraftHomePage, "the home page cannot be a draft")
+            Diagnostic::error(Code::DraftHomePage, "the home page cannot be left out")
                 .at(&home.source, span)
-                .label("a draft home page would leave the site empty")
-                .help("remove `draft: true` here and mark the pages or sections that are not ready instead, or build with `--drafts`"),
+                .label("a home page left out would leave the site empty")
+                .help("remove `draft: true` or `publish: false` here and mark the pages or sections that are not ready instead, or build with `--drafts`"),
         );
     }
-    let draft_dirs: Vec<PathBuf> = parsed
+    let left_dirs: Vec<(PathBuf, &'static str)> = parsed
         .iter()
-        .filter(|p| p.fm.draft && p.kind == PageKind::Section && !is_home(p))
-        .filter_map(|p| p.rel.parent().map(Path::to_path_buf))
+        .filter(|p| p.kind == PageKind::Section && !is_home(p))
+        .filter_map(|p| Some((p.rel.parent()?.to_path_buf(), why(p)?)))
         .collect();
+    let mut left_out = Vec::new();
     parsed.retain(|p| {
-        is_home(p) || (!p.fm.draft && !draft_dirs.iter().any(|d| p.rel.starts_with(d)))
+        if is_home(p) {
+            return true;
+        }
+        let reason = why(p).or_else(|| {
+            left_dirs
+                .iter()
+                .find(|(dir, _)| p.rel.starts_with(dir))
+                .map(|(_, why)| *why)
+        });
+        let Some(reason) = reason else {
+            return true;
+        };
+        left_out.push(LeftOut {
+            rel: p.rel.clone(),
+            title: p.fm.title.clone().or_else(|| p.body.title.clone()),
+            aliases: p.fm.aliases.iter().map(|a| a.value.clone()).collect(),
+            why: reason,
+        });
+        false
     });
+    left_out
 }
 
 /// Parses one Markdown file: front matter and body.
@@ -216,41 +323,32 @@ pub fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagn
     };
     let (fm, body) = match frontmatter::split(&file.source) {
         Ok(split) => {
+            // A README or folder note may turn out to be its folder's page.
+            let may_be_section = kind == PageKind::Section
+                || name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(README_FILE))
+                || file
+                    .rel
+                    .parent()
+                    .and_then(Path::file_name)
+                    .is_some_and(|dir| file.rel.file_stem() == Some(dir));
             let fm = frontmatter::parse(
                 &file.source,
                 &split,
                 config,
-                kind == PageKind::Section,
+                may_be_section,
                 &mut diagnostics,
             );
             let body = markdown::parse(
                 &file.source,
                 split.body.clone(),
-                config.unsafe_html,
+                markdown::Dialect {
+                    unsafe_html: config.unsafe_html,
+                    title_from_h1: fm.title.is_none(),
+                },
                 &mut diagnostics,
             );
-            if split.yaml.is_none() && kind == PageKind::Page {
-                diagnostics.push(
-                    Diagnostic::error(Code::MissingFrontMatter, "page has no front matter")
-                        .at(&file.source, 0..0)
-                        .label("expected `---` on the first line")
-                        .help("start the file with `---`, a line `title: ...`, and `---`"),
-                );
-            } else if fm.title.is_none()
-                && kind == PageKind::Page
-                && !diagnostics.iter().any(|d| d.code == Code::InvalidYaml)
-            {
-                let yaml_start = split.yaml.as_ref().map_or(0, |r| r.start);
-                diagnostics.push(
-                    Diagnostic::error(Code::MissingTitle, "page has no title")
-                        .at(
-                            &file.source,
-                            yaml_start.saturating_sub(4)..yaml_start.saturating_sub(1),
-                        )
-                        .label("front matter without `title`")
-                        .help("add a line `title: ...` to the front matter"),
-                );
-            }
             (fm, body)
         }
         Err(diagnostic) => {
@@ -303,8 +401,13 @@ pub fn stem_of(rel: &Path) -> String {
     named.unwrap_or_default().to_string_lossy().into_owned()
 }
 
-/// A title made from a file or folder name: `getting-started` → `Getting started`.
+/// A title made from a file or folder name: a name written as words stays as written
+/// (`Bases syntax`); a name written as a slug reads as words (`getting-started` → `Getting
+/// started`).
 pub fn title_from_name(stem: &str) -> String {
+    if stem.contains(' ') || stem.chars().any(char::is_uppercase) {
+        return stem.to_string();
+    }
     let words = stem.replace(['-', '_'], " ");
     let mut chars = words.chars();
     chars
@@ -349,6 +452,7 @@ fn assemble(
         home,
         assets,
         refused: BTreeSet::new(),
+        left_out: Vec::new(),
     }
 }
 
@@ -363,10 +467,7 @@ fn folder_urls(
     dir_urls.insert(PathBuf::new(), String::new());
     let slug_of_dir: HashMap<PathBuf, &Parsed> = parsed
         .iter()
-        .filter(|p| {
-            let name = p.rel.file_name().unwrap_or_default();
-            name == SECTION_FILE || name == BUNDLE_FILE
-        })
+        .filter(|p| p.kind == PageKind::Section || p.rel.file_name() == Some(BUNDLE_FILE.as_ref()))
         .map(|p| (p.rel.parent().unwrap_or(Path::new("")).to_path_buf(), p))
         .collect();
     let mut all_dirs: Vec<PathBuf> = parsed
@@ -402,22 +503,26 @@ fn new_page(
     config: &SiteConfig,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Page {
-    let file_name = p.rel.file_name().unwrap_or_default().to_string_lossy();
-    let is_folder_page = file_name == SECTION_FILE || file_name == BUNDLE_FILE;
     let stem = stem_of(&p.rel);
-    let url = if is_folder_page {
+    let url = if let Some(url) = checked_permalink(&p, diagnostics) {
+        url
+    } else if p.kind == PageKind::Section || p.rel.file_name() == Some(BUNDLE_FILE.as_ref()) {
         dir_url.to_string()
     } else {
         let segment = checked_slug(&p, diagnostics).unwrap_or_else(|| slugify(&stem));
         format!("{dir_url}{segment}/")
     };
-    let title = p.fm.title.clone().unwrap_or_else(|| {
-        if p.rel == Path::new(SECTION_FILE) {
-            config.title.clone()
-        } else {
-            title_from_name(&stem)
-        }
-    });
+    let title =
+        p.fm.title
+            .clone()
+            .or_else(|| p.body.title.clone())
+            .unwrap_or_else(|| {
+                if p.kind == PageKind::Section && p.rel.parent() == Some(Path::new("")) {
+                    config.title.clone()
+                } else {
+                    title_from_name(&stem)
+                }
+            });
     Page {
         kind: p.kind,
         source: p.source,
@@ -431,6 +536,29 @@ fn new_page(
         pages: Vec::new(),
         subsections: Vec::new(),
     }
+}
+
+/// The URL path of a page's `permalink`, if it has a good one: segments that are slugs.
+fn checked_permalink(p: &Parsed, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    let permalink = p.fm.permalink.as_ref()?;
+    let segments: Vec<&str> = permalink
+        .value
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !segments.is_empty() && segments.iter().all(|s| is_valid_slug(s)) {
+        return Some(format!("{}/", segments.join("/")));
+    }
+    diagnostics.push(
+        Diagnostic::error(
+            Code::InvalidSlug,
+            format!("`{}` is not a valid permalink", permalink.value),
+        )
+        .at(&p.source, permalink.span.clone())
+        .label("a permalink is a URL path inside the site")
+        .help("use segments of letters, digits, `-`, `_` and `.`, e.g. `permalink: guide/start`"),
+    );
+    None
 }
 
 fn checked_slug(p: &Parsed, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {

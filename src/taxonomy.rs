@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::SiteConfig;
+use crate::config::{SiteConfig, TAGS};
 use crate::site::{PageId, Site, slugify};
 
 /// One configured taxonomy and its terms.
@@ -27,10 +27,19 @@ pub struct Term {
     pub pages: Vec<PageId>,
 }
 
-/// Collects every taxonomy's terms from the pages' front matter.
+/// Collects every taxonomy's terms from the pages' front matter: the configured taxonomies,
+/// and `tags` when a page has tags.
 pub fn collect(site: &Site, config: &SiteConfig) -> Vec<Taxonomy> {
-    config
-        .taxonomies
+    let mut names = config.taxonomies.clone();
+    let tagged = || {
+        site.pages
+            .iter()
+            .any(|p| p.fm.taxonomies.contains_key(TAGS))
+    };
+    if !names.iter().any(|n| n == TAGS) && tagged() {
+        names.push(TAGS.to_string());
+    }
+    names
         .iter()
         .map(|name| {
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
@@ -39,15 +48,27 @@ pub fn collect(site: &Site, config: &SiteConfig) -> Vec<Taxonomy> {
                     continue;
                 };
                 for value in values {
-                    let slug = slugify(value);
-                    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                        name: value.trim().to_string(),
-                        url: format!("{}/{slug}/", slugify(name)),
-                        pages: Vec::new(),
-                    });
-                    // Pages come in order: a page that repeats a term is the last one added.
-                    if term.pages.last() != Some(&id) {
-                        term.pages.push(id);
+                    // A nested tag (`area/sub`) files the page under each level.
+                    let levels = if name == TAGS {
+                        nested(value)
+                    } else {
+                        vec![value.trim()]
+                    };
+                    for level in levels {
+                        let slug = if name == TAGS {
+                            term_slug(level)
+                        } else {
+                            slugify(level)
+                        };
+                        let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                            name: level.to_string(),
+                            url: format!("{}/{slug}/", slugify(name)),
+                            pages: Vec::new(),
+                        });
+                        // Pages come in order: a page that repeats a term is the last one added.
+                        if term.pages.last() != Some(&id) {
+                            term.pages.push(id);
+                        }
                     }
                 }
             }
@@ -63,6 +84,24 @@ pub fn collect(site: &Site, config: &SiteConfig) -> Vec<Taxonomy> {
             }
         })
         .collect()
+}
+
+/// `area/sub/leaf` and the tags above it: `area`, `area/sub`.
+fn nested(tag: &str) -> Vec<&str> {
+    let tag = tag.trim().trim_start_matches('#').trim_matches('/');
+    let mut levels: Vec<&str> = tag.match_indices('/').map(|(i, _)| &tag[..i]).collect();
+    levels.push(tag);
+    levels.retain(|l| !l.is_empty());
+    levels
+}
+
+/// A term's URL path below its taxonomy: each `/`-separated level made a slug.
+fn term_slug(term: &str) -> String {
+    term.split('/')
+        .filter(|level| !level.trim().is_empty())
+        .map(slugify)
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// For every page, its taxonomy terms as (taxonomy index, term index) pairs.

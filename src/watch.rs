@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
-use crate::config::CONFIG_FILE;
-use crate::discover::{SOURCE_FOLDERS, is_ignored_name};
+use crate::config::{self, CONFIG_FILE};
+use crate::discover::{self, Folder, Layout, SOURCE_FOLDERS, is_ignored_name};
 use crate::output::{Content, SharedFiles};
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
@@ -22,7 +22,7 @@ const TICK: Duration = Duration::from_millis(2);
 /// What a changed path is to the site, and so what a change to it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ChangeKind {
-    /// Markdown, or a folder, under `content/`: the pages must be rebuilt.
+    /// Markdown, or a folder, in the content folder: the pages must be rebuilt.
     Content,
     /// A template of the site or of a theme: every page must be re-rendered.
     Template,
@@ -34,8 +34,9 @@ pub enum ChangeKind {
     Ignored,
 }
 
-/// Classifies a changed path, given relative to the site root. Pure: it never looks at disk.
-pub fn classify(rel: &Path) -> ChangeKind {
+/// Classifies a changed path, given relative to the site root, in a site laid out as `layout`
+/// says. Pure: it never looks at disk.
+pub fn classify(rel: &Path, layout: &Layout) -> ChangeKind {
     let mut parts = Vec::new();
     for component in rel.components() {
         match component {
@@ -48,14 +49,27 @@ pub fn classify(rel: &Path) -> ChangeKind {
         }
     }
     match parts.as_slice() {
-        [name] if *name == CONFIG_FILE => ChangeKind::Config,
-        ["content", .., last] if !last.ends_with(".md") && last.contains('.') => ChangeKind::Static,
-        ["content", ..] => ChangeKind::Content,
-        ["templates", ..] => ChangeKind::Template,
-        ["static", ..] => ChangeKind::Static,
-        ["themes", _, "static", ..] => ChangeKind::Static,
-        ["themes"] | ["themes", _] | ["themes", _, "templates", ..] => ChangeKind::Template,
-        _ => ChangeKind::Ignored,
+        [name] if *name == CONFIG_FILE => return ChangeKind::Config,
+        ["templates", ..] => return ChangeKind::Template,
+        ["themes", _, "static", ..] => return ChangeKind::Static,
+        ["themes"] | ["themes", _] | ["themes", _, "templates", ..] => {
+            return ChangeKind::Template;
+        }
+        ["themes", ..] => return ChangeKind::Ignored,
+        _ => {}
+    }
+    match layout.place(rel) {
+        Some((Folder::Static, _)) => ChangeKind::Static,
+        Some((Folder::Content, under)) => {
+            let last = under.file_name().map(|n| n.to_string_lossy());
+            let file = last.as_deref().is_some_and(|last| last.contains('.'));
+            if file && !discover::is_markdown(&under) {
+                ChangeKind::Static
+            } else {
+                ChangeKind::Content
+            }
+        }
+        None => ChangeKind::Ignored,
     }
 }
 
@@ -83,9 +97,12 @@ pub struct Change {
     pub path: PathBuf,
 }
 
-/// Watches a site's sources: `content/`, `templates/`, `themes/`, `static/` and `weft.yaml`.
+/// Watches a site's sources: the content folder, `templates/`, `themes/`, `static/` and
+/// `weft.yaml`.
 pub struct SiteWatcher {
     root: PathBuf,
+    /// Where the sources are, as `weft.yaml` last said.
+    layout: Layout,
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     events: Receiver<DebounceEventResult>,
     watched: BTreeSet<PathBuf>,
@@ -102,6 +119,7 @@ impl SiteWatcher {
         // Flat: sees weft.yaml however it is saved, and source folders appearing later.
         debouncer.watch(root, RecursiveMode::NonRecursive)?;
         let mut watcher = SiteWatcher {
+            layout: layout_of(root),
             root: root.to_path_buf(),
             debouncer,
             events,
@@ -114,7 +132,9 @@ impl SiteWatcher {
 
     /// Watches the source folders that exist and are not watched yet.
     fn watch_source_dirs(&mut self) {
-        for dir in SOURCE_FOLDERS.map(|d| self.root.join(d)) {
+        let content = self.root.join(&self.layout.content);
+        let dirs = SOURCE_FOLDERS.map(|d| self.root.join(d));
+        for dir in dirs.into_iter().chain([content]) {
             if dir.is_dir() && !self.watched.contains(&dir) {
                 match self.debouncer.watch(&dir, RecursiveMode::Recursive) {
                     Ok(()) => {
@@ -160,11 +180,15 @@ impl SiteWatcher {
                     }
                 }
             }
+            if paths.contains(&self.root.join(CONFIG_FILE)) {
+                // The content folder may be another one now.
+                self.layout = layout_of(&self.root);
+            }
             self.watch_source_dirs();
             let mut changes: Vec<Change> = paths
                 .into_iter()
                 .filter_map(|path| {
-                    let kind = classify(path.strip_prefix(&self.root).ok()?);
+                    let kind = classify(path.strip_prefix(&self.root).ok()?, &self.layout);
                     (kind != ChangeKind::Ignored).then_some(Change { kind, path })
                 })
                 .collect();
@@ -182,6 +206,12 @@ impl SiteWatcher {
             }
         }
     }
+}
+
+/// The layout of the site at `root` as its config says, or the usual one when the config does
+/// not load (the build reports why).
+fn layout_of(root: &Path) -> Layout {
+    config::load(root).map_or_else(|_| Layout::default(), |config| Layout::new(&config))
 }
 
 /// The output files that copy one of the `changed` source files.
@@ -224,7 +254,30 @@ mod tests {
     use super::*;
 
     fn kind(path: &str) -> ChangeKind {
-        classify(Path::new(path))
+        classify(Path::new(path), &Layout::default())
+    }
+
+    #[test]
+    fn classifies_the_files_of_a_vault() {
+        let config: crate::config::SiteConfig =
+            serde_yaml::from_str("content: .\nignore: [private/**]").expect("config");
+        let vault = Layout::new(&config);
+        let kind = |path: &str| classify(Path::new(path), &vault);
+        assert_eq!(kind("Daily/Note one.md"), ChangeKind::Content);
+        assert_eq!(kind("Daily"), ChangeKind::Content);
+        assert_eq!(kind("Attachments/diagram.png"), ChangeKind::Static);
+        assert_eq!(kind("static/site.css"), ChangeKind::Static);
+        assert_eq!(kind("templates/page.html"), ChangeKind::Template);
+        assert_eq!(kind("weft.yaml"), ChangeKind::Config);
+        for ignored in [
+            ".obsidian/workspace.json",
+            ".trash/old.md",
+            ".public/index.html",
+            "node_modules/x/README.md",
+            "private/diary.md",
+        ] {
+            assert_eq!(kind(ignored), ChangeKind::Ignored, "{ignored}");
+        }
     }
 
     #[test]

@@ -392,8 +392,8 @@ fn ambiguous_wiki_link() {
         "ambiguous_wiki_link",
         &[
             (
-                "content/gctf/_index.md",
-                b"---\ntitle: GCTF\n---\n\nSee [[notes]].\n",
+                "content/_index.md",
+                b"---\ntitle: Home\n---\n\nSee [[notes]].\n",
             ),
             (
                 "content/gctf/notes.md",

@@ -23,7 +23,10 @@ fuzz_target!(|data: &[u8]| {
     let rendered = markdown::parse(
         &file,
         skip..file.text.len(),
-        flags & 1 == 1,
+        markdown::Dialect {
+            unsafe_html: flags & 1 == 1,
+            title_from_h1: flags & 2 == 2,
+        },
         &mut diagnostics,
     );
     check_diagnostics(&diagnostics);
@@ -34,7 +37,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let count = rendered.links.len();
     let html = markdown::fill_placeholders(&rendered.html, |p| match p {
-        Placeholder::Url(n) | Placeholder::Text(n) => {
+        Placeholder::Url(n)
+        | Placeholder::Text(n)
+        | Placeholder::Open(n)
+        | Placeholder::Close(n) => {
             assert!(n < count, "placeholder {n} of {count} links");
             String::from("/filled/")
         }

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::commands::progress::Progress;
+use crate::config;
 use crate::diag::{Diagnostics, Format};
-use crate::discover;
+use crate::discover::{self, Layout};
 use crate::external;
 use crate::output;
 use crate::pipeline::{self, BuildOptions, Pages};
@@ -84,12 +85,16 @@ pub fn run(
 ) -> u8 {
     let quiet = reporter.quiet;
     let started = Instant::now();
-    let out = output.map_or_else(|| options.root.join("public"), Path::to_path_buf);
-    if let Err(problem) = guard_output(&options.root, &out) {
+    // The layout, for where the sources and the output are; a config that does not load
+    // fails the build below, with its diagnostics.
+    let layout = config::load(&options.root)
+        .map_or_else(|_| Layout::default(), |config| Layout::new(&config));
+    let out = output.map_or_else(|| default_output(&options.root, &layout), Path::to_path_buf);
+    if let Err(problem) = guard_output(&options.root, &layout, &out) {
         eprintln!("error: {problem}");
         return 1;
     }
-    let fingerprint = input_fingerprint(options);
+    let fingerprint = input_fingerprint(options, &layout);
     let manifest = manifest_path(&options.root, &out);
     if let Some(counts) = up_to_date(&out, &manifest, &fingerprint) {
         if !quiet {
@@ -152,7 +157,7 @@ pub fn run(
 }
 
 /// Identifies this build's inputs: the weft binary, the options and every source file's metadata.
-fn input_fingerprint(options: &BuildOptions) -> String {
+fn input_fingerprint(options: &BuildOptions, layout: &Layout) -> String {
     let exe = std::env::current_exe()
         .ok()
         .and_then(|p| std::fs::metadata(p).ok());
@@ -164,7 +169,7 @@ fn input_fingerprint(options: &BuildOptions) -> String {
         options.base_url,
         options.drafts
     );
-    discover::fingerprint(&options.root, &salt)
+    discover::fingerprint(&options.root, layout, &salt)
 }
 
 /// Where the manifest of output folder `out` is kept: in the site's `.weft-cache/`.
@@ -255,12 +260,28 @@ pub fn check_external(
     u8::from(failed)
 }
 
-/// Refuses output folders that would overwrite the site's own files.
-fn guard_output(root: &Path, out: &Path) -> Result<(), String> {
+/// Where a site is built when `--output` does not say: `public/`, or, when the content folder
+/// is the site's folder itself (a vault), the dot-folder `.public/`, which Obsidian and weft
+/// do not read as notes.
+pub fn default_output(root: &Path, layout: &Layout) -> PathBuf {
+    root.join(if layout.is_root() {
+        ".public"
+    } else {
+        "public"
+    })
+}
+
+/// Refuses output folders that would overwrite the site's own files. Inside a content folder
+/// that is the site's folder, only a folder that is never read as content will do.
+fn guard_output(root: &Path, layout: &Layout, out: &Path) -> Result<(), String> {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let root = absolute(root);
     let out_abs = absolute(out);
-    let protected = discover::SOURCE_FOLDERS.map(|d| root.join(d));
+    // A folder of notes in there is refused by the writer: it holds no mark of weft's output.
+    let mut protected: Vec<PathBuf> = discover::SOURCE_FOLDERS.map(|d| root.join(d)).to_vec();
+    if !layout.is_root() {
+        protected.push(root.join(&layout.content));
+    }
     if root.starts_with(&out_abs) || protected.iter().any(|p| out_abs.starts_with(p)) {
         return Err(format!(
             "output folder {} would overlap the site's sources; choose a folder such as public/",

@@ -17,7 +17,6 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 
 use crate::commands::build;
-use crate::config::CONFIG_FILE;
 use crate::diag::Diagnostics;
 use crate::incremental::BuildCache;
 use crate::output::SharedFiles;
@@ -128,10 +127,10 @@ struct Shared {
 /// `weft serve`: serves until interrupted. Returns the exit code when it cannot start.
 pub fn run(options: ServeOptions) -> u8 {
     let root = match options.build.root.canonicalize() {
-        Ok(root) if root.join(CONFIG_FILE).is_file() => root,
+        Ok(root) if root.is_dir() => root,
         _ => {
             let shown = options.build.root.display();
-            eprintln!("error: no {CONFIG_FILE} in {shown}: not a weft site (see --root)");
+            eprintln!("error: {shown} is not a folder (see --root)");
             return 2;
         }
     };

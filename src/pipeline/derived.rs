@@ -104,7 +104,7 @@ impl Derived {
 
 /// Whether `parsed`, a new reading of `page`'s file, leaves alone all that placing, linking
 /// and filing read of it. Every field of the front matter counts but those only outputs
-/// read (description, `updated`, template, `extra`); of the body, only the headings (link
+/// read (description, `updated`, template, `extra`, classes, image, other keys); of the body, only the headings (link
 /// anchors) and the links. The destructuring names every field, so that a new one must be sorted here.
 fn same_place(page: &Page, parsed: &Parsed) -> bool {
     let FrontMatter {
@@ -121,6 +121,11 @@ fn same_place(page: &Page, parsed: &Parsed) -> bool {
         taxonomies,
         relations,
         extra: _,
+        cssclasses: _,
+        publish,
+        permalink,
+        image: _,
+        params: _,
     } = &*page.fm;
     let new = parsed.fm();
     let values = |list: &[Spanned]| list.iter().map(|s| s.value.clone()).collect::<Vec<_>>();
@@ -136,6 +141,8 @@ fn same_place(page: &Page, parsed: &Parsed) -> bool {
         links,
         word_count: _,
         summary: _,
+        title: body_title,
+        blocks,
     } = &*page.body;
     let link = |l: &LinkRef| (l.dest.clone(), l.kind, l.internal);
     let same_links = links.len() == parsed.body().links.len()
@@ -144,6 +151,10 @@ fn same_place(page: &Page, parsed: &Parsed) -> bool {
             .zip(&parsed.body().links)
             .all(|(a, b)| link(a) == link(b));
     *title == new.title
+        && *body_title == parsed.body().title
+        && *blocks == parsed.body().blocks
+        && *publish == new.publish
+        && value(permalink) == value(&new.permalink)
         && *draft == new.draft
         && *weight == new.weight
         && *date == new.date

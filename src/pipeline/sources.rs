@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
-use crate::discover::{self, AssetFile, Folder, MarkdownFile, is_ignored_name};
+use crate::discover::{self, AssetFile, Folder, Layout, MarkdownFile, is_ignored_name};
 use crate::site::{self, Parsed};
 
 /// A Markdown file as last read.
@@ -20,9 +20,10 @@ pub enum Markdown {
     Unreadable(Diagnostic),
 }
 
-/// Every source file of `content/` and `static/`.
-#[derive(Default)]
+/// Every source file of the content folder and `static/`.
 pub struct Sources {
+    /// Where the sources are.
+    pub layout: Layout,
     /// Markdown under `content/`, by path relative to it.
     pub markdown: BTreeMap<PathBuf, Markdown>,
     /// Other files under `content/`, by path relative to it.
@@ -42,7 +43,16 @@ pub struct Sources {
 impl Sources {
     /// Reads every source file.
     pub fn load(root: &Path, config: &SiteConfig) -> Sources {
-        let mut sources = Sources::default();
+        let mut sources = Sources {
+            layout: Layout::new(config),
+            markdown: BTreeMap::new(),
+            content_assets: BTreeMap::new(),
+            statics: BTreeMap::new(),
+            content_problems: Vec::new(),
+            static_problems: Vec::new(),
+            reparsed: Vec::new(),
+            moved: false,
+        };
         for folder in Folder::ALL {
             sources.rescan(root, config, folder, Path::new(""));
         }
@@ -56,7 +66,7 @@ impl Sources {
             return;
         }
         let mut problems = Vec::new();
-        let found = discover::walk_under(root, folder.name(), under, &mut problems);
+        let found = discover::walk_under(root, &self.layout, folder, under, &mut problems);
         let whole = under.as_os_str().is_empty();
         let known = match folder {
             Folder::Content => &mut self.content_problems,
@@ -80,7 +90,7 @@ impl Sources {
         }
         let (markdown, assets): (Vec<_>, Vec<_>) = found
             .into_iter()
-            .partition(|f| f.rel.extension().is_some_and(|e| e == "md"));
+            .partition(|f| discover::is_markdown(&f.rel));
         let gone = remove_under(&mut self.content_assets, under);
         self.moved |= !same_keys(&gone, &assets);
         self.content_assets
@@ -97,7 +107,11 @@ impl Sources {
         mut old: BTreeMap<PathBuf, Markdown>,
         config: &SiteConfig,
     ) {
-        let read: Vec<_> = files.par_iter().map(discover::read_markdown).collect();
+        let content = &self.layout.content;
+        let read: Vec<_> = files
+            .par_iter()
+            .map(|file| discover::read_markdown(file, content))
+            .collect();
         let mut to_parse: Vec<MarkdownFile> = Vec::new();
         for (file, result) in files.into_iter().zip(read) {
             let before = old.remove(&file.rel);
