@@ -78,16 +78,17 @@ fn stages(c: &mut Criterion) {
     let root = dir.path();
     generate(root);
     let config = config::load(root).expect("config");
+    let layout = discover::Layout::new(&config);
     let mut problems = Vec::new();
 
     c.bench_function("discover (walk and read 1,000 pages)", |b| {
-        b.iter(|| discover::discover(black_box(root), &mut Vec::new()))
+        b.iter(|| discover::discover(black_box(root), &layout, &mut Vec::new()))
     });
 
-    let found = discover::discover(root, &mut problems);
+    let found = discover::discover(root, &layout, &mut problems);
     c.bench_function("parse (front matter + Markdown + tree)", |b| {
         b.iter_batched(
-            || discover::discover(root, &mut Vec::new()),
+            || discover::discover(root, &layout, &mut Vec::new()),
             |found| {
                 site::parse_and_place(
                     found.markdown,

@@ -463,7 +463,7 @@ impl Reader<'_> {
         // An empty value is no value, whatever the key.
         let empty = value.is_null();
         match key {
-            _ if empty && !config.strict && config.relations.get(key).is_none() => {}
+            _ if empty && !config.strict && !config.relations.contains_key(key) => {}
             "title" => fm.title = self.text(key, &value)?,
             "description" => fm.description = self.text(key, &value)?,
             "date" => fm.date = Some(self.date(key, &value)?),
@@ -518,6 +518,14 @@ impl Reader<'_> {
                     .insert(key.to_string(), self.spanned(key, targets));
             }
             _ if config.strict => return Err(self.unknown_key(key, config)),
+            // An inverse relation is weft's to fill in, on the target page.
+            _ if config
+                .relations
+                .values()
+                .any(|r| r.inverse.as_deref() == Some(key)) =>
+            {
+                return Err(self.unknown_key(key, config));
+            }
             _ => {
                 if let Some(known) = likely_typo(key, &config.front_matter_keys()) {
                     return Err(self

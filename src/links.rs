@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::{Severity, SiteConfig};
 use crate::diag::{Code, Diagnostic, Suggester, suggest};
-use crate::frontmatter::Spanned;
+use crate::frontmatter::{self, Spanned};
 use crate::markdown::{Heading, LinkKind, LinkRef};
 use crate::site::{Page, PageId, PageKind, Site, slugify, stem_of, title_from_name};
 use crate::source::display_path;
@@ -72,7 +72,8 @@ pub struct RelationGroup {
 /// Everything the link stage learned about the site.
 #[derive(Debug, Default)]
 pub struct LinkGraph {
-    /// Per page, per body link (in [`crate::markdown::Body::links`] order): its target.
+    /// Per page, per body link (in [`crate::markdown::Body::links`] order): its target; then,
+    /// for a page with an `image`, the image's.
     pub targets: Vec<Vec<Option<Target>>>,
     /// Every edge, sorted, without duplicates.
     pub edges: Vec<Edge>,
@@ -108,8 +109,10 @@ pub struct Resolver<'a> {
     refused_names: HashSet<String>,
     /// The pages left out of the site, by every name a link may use for them.
     left_out: HashMap<String, usize>,
-    /// The names and titles, indexed for "did you mean" on the first miss.
+    /// The file names, indexed for "did you mean" on the first miss.
     name_suggester: OnceLock<Suggester>,
+    /// The titles, likewise.
+    title_suggester: OnceLock<Suggester>,
     /// The content paths, likewise.
     path_suggester: OnceLock<Suggester>,
 }
@@ -259,6 +262,7 @@ impl<'a> Resolver<'a> {
                 .collect(),
             left_out,
             name_suggester: OnceLock::new(),
+            title_suggester: OnceLock::new(),
             path_suggester: OnceLock::new(),
         }
     }
@@ -281,7 +285,7 @@ impl<'a> Resolver<'a> {
         let climbs = key.starts_with("../") || key == "..";
         match rooted {
             None => match normalize(from_dir, &key) {
-                Some(near) => tried.push(display_path(&near)),
+                Some(near) => tried.push(display_path(&near).to_lowercase()),
                 None if climbs => return Err(self.outside(target, written)),
                 None => {}
             },
@@ -316,7 +320,11 @@ impl<'a> Resolver<'a> {
                 return self.one_of(found, target, written);
             }
         }
-        if let Some(&index) = self.left_out.get(&key) {
+        let left_out = tried
+            .iter()
+            .chain([&key])
+            .find_map(|k| self.left_out.get(k));
+        if let Some(&index) = left_out {
             return Err(Unresolved::LeftOut(index));
         }
         if self.refused_names.contains(&key) || tried.iter().any(|p| self.refused_paths.contains(p))
@@ -397,13 +405,15 @@ impl<'a> Resolver<'a> {
                 }
             })
         } else {
+            // File names first, as most links are written; then titles.
             let names = self.name_suggester.get_or_init(|| {
-                let stems = self.site.pages.iter().map(|p| p.stem.clone());
-                let titles = self.site.pages.iter().map(|p| p.title.clone());
-                Suggester::new(stems.chain(titles))
+                Suggester::new(self.site.pages.iter().map(|p| p.stem.clone()))
+            });
+            let titles = self.title_suggester.get_or_init(|| {
+                Suggester::new(self.site.pages.iter().map(|p| p.title.clone()))
             });
             let name = key.rsplit('/').next().unwrap_or(key);
-            names.suggest(name).map(|s| {
+            names.suggest(name).or_else(|| titles.suggest(name)).map(|s| {
                 if trimmed.ends_with(".md") {
                     format!("{s}.md")
                 } else {
@@ -595,7 +605,12 @@ impl<'a> Resolver<'a> {
         } else if is_url && !matches!(link.kind, LinkKind::Wiki { .. }) {
             match self.find_url(from, path) {
                 Some(id) => id,
-                None => return Ok(Some(self.find_file(from_dir, &link.dest, path)?)),
+                None => {
+                    return Ok(Some(Self::with_fragment(
+                        self.find_file(from_dir, &link.dest, path)?,
+                        anchor,
+                    )));
+                }
             }
         } else {
             let note_first = extension.as_deref().is_none_or(|e| e == "md")
@@ -620,10 +635,15 @@ impl<'a> Resolver<'a> {
                 }
                 // A name with another extension: a note called `Node.js`, else a file.
                 Some(Err(missed)) => match self.find_file(from_dir, &link.dest, path) {
-                    Ok(file) => return Ok(Some(file)),
+                    Ok(file) => return Ok(Some(Self::with_fragment(file, anchor))),
                     Err(_) => return Err(missed),
                 },
-                None => return Ok(Some(self.find_file(from_dir, &link.dest, path)?)),
+                None => {
+                    return Ok(Some(Self::with_fragment(
+                        self.find_file(from_dir, &link.dest, path)?,
+                        anchor,
+                    )));
+                }
             }
         };
         let anchor = match anchor {
@@ -631,6 +651,17 @@ impl<'a> Resolver<'a> {
             None => None,
         };
         Ok(Some(Target::Page { id, anchor }))
+    }
+
+    /// A file target with the fragment written after it (`doc.pdf#page=3`), which is for the
+    /// viewer: weft does not check it.
+    fn with_fragment(file: Target, fragment: Option<&str>) -> Target {
+        match (file, fragment) {
+            (Target::File(url), Some(fragment)) if !fragment.is_empty() => {
+                Target::File(format!("{url}#{fragment}"))
+            }
+            (file, _) => file,
+        }
     }
 
     /// Resolves a target of relation `key` written in front matter: a content path or a page
@@ -837,6 +868,28 @@ fn resolve_page(resolver: &Resolver, site: &Site, config: &SiteConfig, id: PageI
                 }
                 resolved.targets.push(target);
             }
+            Err(unresolved) => {
+                let span = link.span.clone();
+                resolved
+                    .diagnostics
+                    .extend(unresolved.into_diagnostic(site, page, span, config));
+                resolved.targets.push(None);
+            }
+        }
+    }
+    // The page's picture (`image` or `cover`), found as an attachment is: one target more.
+    if let Some(image) = &page.fm.image {
+        let link = LinkRef {
+            internal: !crate::markdown::is_external(image),
+            dest: image.clone(),
+            kind: LinkKind::Image,
+            span: frontmatter::key_span(&page.source, "image")
+                .or_else(|| frontmatter::key_span(&page.source, "cover"))
+                .unwrap_or(0..0),
+            title: String::new(),
+        };
+        match resolver.resolve_link(id, &link) {
+            Ok(target) => resolved.targets.push(target),
             Err(unresolved) => {
                 let span = link.span.clone();
                 resolved

@@ -382,8 +382,17 @@ impl<'a> BodyWriter<'a, '_> {
                 self.out.push(Event::InlineHtml(close));
             }
             Event::Start(Tag::Image {
-                dest_url, title, ..
-            }) => self.start_image(&dest_url, &title, span),
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                let dest_url = match link_type {
+                    LinkType::WikiLink { .. } => dest_url.trim_end_matches('\\'),
+                    _ => &dest_url,
+                };
+                self.start_image(dest_url, &title, span);
+            }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, name) = alert_name(kind);
                 let open = format!(
@@ -479,6 +488,20 @@ impl<'a> BodyWriter<'a, '_> {
     }
 
     fn end_image(&mut self, img: ImageBuf) {
+        let dest = &self.rendered.links[img.link].dest;
+        if !is_picture(dest) {
+            // An embedded note, PDF, video or other file shows as a link to it.
+            let text = if img.alt.trim().is_empty() {
+                dest.clone()
+            } else {
+                img.alt.clone()
+            };
+            let mut html = format!("{MARK}O{}{MARK}", img.link);
+            let _ = escape_html(&mut html, &text);
+            let _ = write!(html, "{MARK}C{}{MARK}", img.link);
+            self.out.push(Event::InlineHtml(html.into()));
+            return;
+        }
         if img.alt.trim().is_empty() {
             self.diagnostics.push(
                 Diagnostic::warning(Code::MissingAlt, "image has no alt text")
@@ -546,6 +569,13 @@ impl<'a> BodyWriter<'a, '_> {
                 has_text: has_pothole,
             },
             _ => LinkKind::Markdown,
+        };
+        // In a table, `[[Note\|text]]` escapes the `|` for the table: the `\` is not the name's.
+        let dest_url = match kind {
+            LinkKind::Wiki { .. } if dest_url.ends_with('\\') => {
+                CowStr::from(dest_url.trim_end_matches('\\').to_string())
+            }
+            _ => dest_url,
         };
         let internal = matches!(kind, LinkKind::Wiki { .. }) || !is_external(&dest_url);
         let index = self.rendered.links.len();
@@ -664,6 +694,32 @@ fn unique_id(
             return id;
         }
     }
+}
+
+/// Whether an image's destination is a picture a browser shows in `<img>`, by its extension;
+/// an external one is taken to be.
+fn is_picture(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    is_external(dest)
+        || matches!(
+            extension.as_deref(),
+            Some(
+                "png"
+                    | "jpg"
+                    | "jpeg"
+                    | "gif"
+                    | "webp"
+                    | "svg"
+                    | "avif"
+                    | "bmp"
+                    | "ico"
+                    | "apng"
+                    | "jfif"
+                    | "tif"
+                    | "tiff"
+            )
+        )
 }
 
 /// The HTML id of block `id`: `^id`, as Obsidian's links write it.

@@ -147,6 +147,12 @@ struct PageCtx<'a> {
     word_count: usize,
     reading_time: usize,
     extra: &'a serde_json::Value,
+    /// Every front matter key weft does not know, as written.
+    params: &'a serde_json::Map<String, serde_json::Value>,
+    /// Classes for the page's article (`cssclasses`).
+    classes: &'a [String],
+    /// The absolute URL of the page's picture (`image` or `cover`), for link previews.
+    image: Option<String>,
     taxonomies: Vec<GroupCtx<'a>>,
     relations: Vec<GroupCtx<'a>>,
     backlinks: Vec<BacklinkCtx<'a>>,
@@ -361,6 +367,20 @@ impl<'a> Renderer<'a> {
             word_count: page.body.word_count,
             reading_time: page.body.word_count.div_ceil(200).max(1),
             extra: &page.fm.extra,
+            params: &page.fm.params,
+            classes: &page.fm.cssclasses,
+            image: page.fm.image.as_ref().and_then(|written| {
+                match v
+                    .targets(id)
+                    .get(page.body.links.len())
+                    .and_then(Option::as_ref)
+                {
+                    Some(Target::File(url)) => Some(self.urls.permalink(url)),
+                    Some(Target::Page { .. }) => None,
+                    None if crate::markdown::is_external(written) => Some(written.clone()),
+                    None => None,
+                }
+            }),
             taxonomies: self.taxonomy_groups(v, id),
             relations: relations
                 .iter()

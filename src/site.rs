@@ -520,7 +520,8 @@ fn new_page(
                 if p.kind == PageKind::Section && p.rel.parent() == Some(Path::new("")) {
                     config.title.clone()
                 } else {
-                    title_from_name(&stem)
+                    // The file name as written, as Obsidian shows it.
+                    stem.clone()
                 }
             });
     Page {

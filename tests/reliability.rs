@@ -421,7 +421,10 @@ fn long_lists_of_headings_keys_and_values_check_in_linear_time() {
     let headings = "# Same\n\n".repeat(20_000);
     let aliases: Vec<String> = (0..20_000).map(|i| format!("/old/{i}/")).collect();
     let keys: String = (0..20_000).map(|i| format!("key{i}: 1\n")).collect();
+    // Strict, so that every unknown key is an error.
+    let config = format!("{}strict: true\n", common::CONFIG);
     let site = Site::new(&[
+        ("weft.yaml", &config),
         ("content/_index.md", &common::page("Home", "Home.")),
         ("content/headings.md", &common::page("Headings", &headings)),
         (
