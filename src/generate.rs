@@ -284,6 +284,15 @@ fn atom(renderer: &Renderer, v: &View) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Alias(pub PageId);
 
+/// Whether an alias is an old URL path (`/old/ran/`, `old/ran.html`) rather than a name
+/// (`RAN`, or Obsidian's `Sync/Third-party services`, which has words, not URL segments).
+pub fn is_path_alias(alias: &str) -> bool {
+    let alias = alias.trim();
+    alias.starts_with('/')
+        || alias.ends_with(".html")
+        || (alias.contains('/') && !alias.contains(char::is_whitespace))
+}
+
 /// The redirect of each alias, by output path; `exists` tells which paths are taken.
 pub fn alias_files(
     site: &Site,
@@ -296,12 +305,7 @@ pub fn alias_files(
         let page = site.page(id);
         // An alias that is a name (`RAN`) names the page for links, as in Obsidian; one that is
         // a path (`/old/ran/`) is an old URL that redirects, as in Hugo and Zola.
-        for alias in page
-            .fm
-            .aliases
-            .iter()
-            .filter(|a| a.value.contains('/') || a.value.ends_with(".html"))
-        {
+        for alias in page.fm.aliases.iter().filter(|a| is_path_alias(&a.value)) {
             let path = normalize(
                 std::path::Path::new(""),
                 alias.value.trim_start_matches('/'),

@@ -185,13 +185,22 @@ impl<'a> Resolver<'a> {
         for id in site.ids() {
             let page = site.page(id);
             let [stem, path] = path_names(&page.rel);
-            add(&mut by_path, path, id);
-            add(&mut by_path, key_of(&display_path(&page.rel)), id);
             if page.kind == PageKind::Section {
+                // A folder is no note in Obsidian: its path names its page after every note.
                 let folder = page.rel.parent().map(display_path).unwrap_or_default();
-                add(&mut by_path, key_of(&folder), id);
+                add(&mut by_title, key_of(&folder), id);
             }
-            add(&mut by_name, stem, id);
+            if page.generated {
+                add(&mut by_title, stem, id);
+            } else {
+                add(&mut by_path, key_of(&display_path(&page.rel)), id);
+                if page.kind == PageKind::Section {
+                    add(&mut by_title, path, id);
+                } else {
+                    add(&mut by_path, path, id);
+                }
+                add(&mut by_name, stem, id);
+            }
             add(
                 &mut by_title,
                 page.url.trim_end_matches('/').to_lowercase(),
@@ -406,20 +415,23 @@ impl<'a> Resolver<'a> {
             })
         } else {
             // File names first, as most links are written; then titles.
-            let names = self.name_suggester.get_or_init(|| {
-                Suggester::new(self.site.pages.iter().map(|p| p.stem.clone()))
-            });
-            let titles = self.title_suggester.get_or_init(|| {
-                Suggester::new(self.site.pages.iter().map(|p| p.title.clone()))
-            });
+            let names = self
+                .name_suggester
+                .get_or_init(|| Suggester::new(self.site.pages.iter().map(|p| p.stem.clone())));
+            let titles = self
+                .title_suggester
+                .get_or_init(|| Suggester::new(self.site.pages.iter().map(|p| p.title.clone())));
             let name = key.rsplit('/').next().unwrap_or(key);
-            names.suggest(name).or_else(|| titles.suggest(name)).map(|s| {
-                if trimmed.ends_with(".md") {
-                    format!("{s}.md")
-                } else {
-                    s.to_string()
-                }
-            })
+            names
+                .suggest(name)
+                .or_else(|| titles.suggest(name))
+                .map(|s| {
+                    if trimmed.ends_with(".md") {
+                        format!("{s}.md")
+                    } else {
+                        s.to_string()
+                    }
+                })
         };
         let help = match written {
             Written::Link => "a link names a page by its file name (with or without `.md`, anywhere in the content folder), its path, slug, title or alias".to_string(),
@@ -573,9 +585,12 @@ impl<'a> Resolver<'a> {
         }
         // As the page's file sees it (mdBook, a wiki), then as its URL does.
         let from_dir = page.rel.parent().unwrap_or(Path::new(""));
-        let by_source = normalize(from_dir, bare.trim_end_matches('/'))
-            .and_then(|p| self.by_path.get(&key_of(&display_path(&p))))
-            .and_then(|found| (found.len() == 1).then(|| found[0]));
+        // A folder (`../cli/`) is its section, which the folder's path names after the notes.
+        let by_source = normalize(from_dir, bare.trim_end_matches('/')).and_then(|p| {
+            let key = key_of(&display_path(&p));
+            let found = self.by_path.get(&key).or_else(|| self.by_title.get(&key))?;
+            (found.len() == 1).then(|| found[0])
+        });
         by_source.or_else(|| {
             let url_dir = Path::new(page.url.trim_end_matches('/'));
             let at = normalize(url_dir, bare.trim_end_matches('/'))?;

@@ -163,7 +163,8 @@ pub fn parse(
     dialect: Dialect,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Body {
-    let text = &file.text[body.clone()];
+    let text = without_comments(&file.text[body.clone()]);
+    let text = text.as_ref();
     let mut writer = BodyWriter {
         file,
         dialect,
@@ -190,6 +191,98 @@ pub fn parse(
     rendered.html = html;
     rendered.summary = shorten(&rendered.summary, 200);
     rendered
+}
+
+/// `text` with Obsidian's comments (`%%…%%`, inline or over lines; an unclosed one runs to the
+/// end) blanked out, byte for byte, so that every offset still points into the file: they are
+/// not rendered, indexed or linked. `%%` in code is code.
+fn without_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("%%") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out = bytes.to_vec();
+    let mut blank = |range: Range<usize>| {
+        for byte in &mut out[range] {
+            if *byte != b'\n' {
+                *byte = b' ';
+            }
+        }
+    };
+    let mut fence: Option<(u8, usize)> = None;
+    let mut in_comment = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+        if !in_comment {
+            let line = &bytes[at..line_end];
+            let indent = line.iter().take_while(|&&b| b == b' ').count();
+            let marker = line
+                .get(indent)
+                .copied()
+                .filter(|&b| b == b'`' || b == b'~');
+            let run = marker.map_or(0, |m| {
+                line[indent..].iter().take_while(|&&b| b == m).count()
+            });
+            let is_fence = indent < 4 && run >= 3;
+            match fence {
+                Some((m, n)) => {
+                    if is_fence && marker == Some(m) && run >= n {
+                        fence = None;
+                    }
+                    at = line_end;
+                    continue;
+                }
+                None if is_fence => {
+                    fence = marker.map(|m| (m, run));
+                    at = line_end;
+                    continue;
+                }
+                None => {}
+            }
+        }
+        let mut i = at;
+        while i < line_end {
+            if in_comment {
+                match memchr::memmem::find(&bytes[i..line_end], b"%%") {
+                    Some(j) => {
+                        blank(i..i + j + 2);
+                        i += j + 2;
+                        in_comment = false;
+                    }
+                    None => {
+                        blank(i..line_end);
+                        i = line_end;
+                    }
+                }
+                continue;
+            }
+            match bytes[i] {
+                b'`' => {
+                    // A code span on the line is code, `%%` and all.
+                    let ticks = bytes[i..line_end]
+                        .iter()
+                        .take_while(|&&b| b == b'`')
+                        .count();
+                    let close = (i + ticks..line_end).find(|&j| {
+                        bytes[j..].starts_with(&b"`".repeat(ticks))
+                            && bytes.get(j + ticks) != Some(&b'`')
+                            && (j == 0 || bytes[j - 1] != b'`')
+                    });
+                    i = close.map_or(i + ticks, |j| j + ticks);
+                }
+                b'%' if bytes.get(i + 1) == Some(&b'%') => {
+                    blank(i..i + 2);
+                    i += 2;
+                    in_comment = true;
+                }
+                _ => i += 1,
+            }
+        }
+        at = line_end;
+    }
+    // Only ASCII bytes were replaced, each by a space: the text is still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
 }
 
 /// Where the walk is relative to the first paragraph, which becomes the summary.
@@ -355,10 +448,34 @@ impl<'a> BodyWriter<'a, '_> {
         Some(id)
     }
 
+    /// At a line break in a paragraph or list item: a `^id` that ends the line names the
+    /// block, as Obsidian takes it.
+    fn name_at_line_end(&mut self) {
+        let Some(&slot) = self.blocks.last() else {
+            return;
+        };
+        let tag = match self.out[slot] {
+            Event::Start(Tag::Paragraph) => "p",
+            Event::Start(Tag::Item) => "li",
+            _ => return,
+        };
+        let ends_text = matches!(self.out.last(), Some(Event::Text(_)));
+        if ends_text && self.out.len() > slot + 1 {
+            if let Some(id) = self.take_block_id(slot) {
+                let open = format!("<{tag} id=\"{}\">", block_anchor(&id));
+                self.out[slot] = Event::Html(open.into());
+                self.rendered.blocks.push(id);
+            }
+        }
+    }
+
     fn event(&mut self, event: Event<'a>, span: Range<usize>) {
         if self.image.is_some() {
             self.image_event(event);
             return;
+        }
+        if matches!(event, Event::SoftBreak | Event::HardBreak) {
+            self.name_at_line_end();
         }
         match event {
             Event::Start(Tag::Heading {
@@ -570,11 +687,13 @@ impl<'a> BodyWriter<'a, '_> {
             },
             _ => LinkKind::Markdown,
         };
-        // In a table, `[[Note\|text]]` escapes the `|` for the table: the `\` is not the name's.
-        let dest_url = match kind {
-            LinkKind::Wiki { .. } if dest_url.ends_with('\\') => {
+        let dest_url = match (link_type, kind) {
+            // In a table, `[[Note\|text]]` escapes the `|` for the table: the `\` is not the name's.
+            (_, LinkKind::Wiki { .. }) if dest_url.ends_with('\\') => {
                 CowStr::from(dest_url.trim_end_matches('\\').to_string())
             }
+            // `<name@example.org>`
+            (LinkType::Email, _) => CowStr::from(format!("mailto:{dest_url}")),
             _ => dest_url,
         };
         let internal = matches!(kind, LinkKind::Wiki { .. }) || !is_external(&dest_url);
@@ -904,6 +1023,20 @@ mod tests {
             &mut Vec::new(),
         );
         assert!(r.html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn comments_are_left_out_and_offsets_kept() {
+        let text = "A %%hidden [[x]]%% b\n%%\nmany [[y]]\nlines\n%% c `%%code%%`\n```\n%%fenced%%\n```\n%% open";
+        let out = without_comments(text);
+        assert_eq!(out.len(), text.len());
+        assert_eq!(
+            out.as_ref(),
+            "A                  b\n  \n          \n     \n   c `%%code%%`\n```\n%%fenced%%\n```\n       "
+        );
+        let (r, _) = render_str(text);
+        assert!(r.links.is_empty(), "{:?}", r.links);
+        assert!(!r.html.contains("hidden") && r.html.contains("%%fenced%%"));
     }
 
     #[test]

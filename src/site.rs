@@ -32,6 +32,8 @@ pub enum PageKind {
 pub struct Page {
     /// Page or section.
     pub kind: PageKind,
+    /// Whether weft made it, for a folder without a page of its own: it has no file.
+    pub generated: bool,
     /// The file it came from.
     pub source: Source,
     /// Path relative to `content/` (`european-union/ran-coe.md`).
@@ -118,6 +120,8 @@ pub struct Parsed {
     fm: Arc<FrontMatter>,
     body: Arc<Body>,
     kind: PageKind,
+    /// Made by weft for a folder without a page of its own; no file.
+    generated: bool,
 }
 
 impl Parsed {
@@ -224,9 +228,25 @@ fn make_sections(parsed: &mut Vec<Parsed>, content_dir: &Path) {
             .file_name()
             .map(|n| format!("{}.md", n.to_string_lossy()))
             .and_then(|name| named(&name));
+        // A page whose `permalink` is the folder's own URL, as Obsidian Publish writes them.
+        let folder_slug: String = dir
+            .iter()
+            .map(|part| slugify(&part.to_string_lossy()))
+            .collect::<Vec<_>>()
+            .join("/");
+        let claimed = files.iter().copied().find(|&i| {
+            parsed[i].fm.permalink.as_ref().is_some_and(|permalink| {
+                let url = permalink.value.trim_matches('/');
+                url == folder_slug
+                    || (!home
+                        && url.rsplit('/').next()
+                            == Some(folder_slug.rsplit('/').next().unwrap_or("")))
+            })
+        });
         let page = named(README_FILE)
             .or_else(|| if home { named(BUNDLE_FILE) } else { None })
-            .or(folder_note);
+            .or(folder_note)
+            .or(claimed);
         match page {
             Some(i) => parsed[i].kind = PageKind::Section,
             None => added.push(dir.clone()),
@@ -241,6 +261,7 @@ fn make_sections(parsed: &mut Vec<Parsed>, content_dir: &Path) {
             fm: Arc::default(),
             body: Arc::default(),
             kind: PageKind::Section,
+            generated: true,
         });
     }
 }
@@ -362,6 +383,7 @@ pub fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagn
         fm: Arc::new(fm),
         body: Arc::new(body),
         kind,
+        generated: false,
     };
     (parsed, diagnostics)
 }
@@ -504,10 +526,11 @@ fn new_page(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Page {
     let stem = stem_of(&p.rel);
-    let url = if let Some(url) = checked_permalink(&p, diagnostics) {
-        url
-    } else if p.kind == PageKind::Section || p.rel.file_name() == Some(BUNDLE_FILE.as_ref()) {
+    // A folder's page has the folder's URL; a `permalink` chose it for its folder, if it did.
+    let url = if p.kind == PageKind::Section || p.rel.file_name() == Some(BUNDLE_FILE.as_ref()) {
         dir_url.to_string()
+    } else if let Some(url) = checked_permalink(&p, diagnostics) {
+        url
     } else {
         let segment = checked_slug(&p, diagnostics).unwrap_or_else(|| slugify(&stem));
         format!("{dir_url}{segment}/")
@@ -526,6 +549,7 @@ fn new_page(
             });
     Page {
         kind: p.kind,
+        generated: p.generated,
         source: p.source,
         rel: p.rel,
         stem,

@@ -595,6 +595,7 @@ impl Fingerprinter<'_> {
     fn page(&mut self, page: &Page) {
         let Page {
             kind,
+            generated,
             source,
             rel,
             stem,
@@ -607,7 +608,15 @@ impl Fingerprinter<'_> {
             subsections,
         } = page;
         self.kind(*kind);
-        self.std(&(&source.path, source.text_hash(), rel, stem, url, title));
+        self.std(&(
+            *generated,
+            &source.path,
+            source.text_hash(),
+            rel,
+            stem,
+            url,
+            title,
+        ));
         self.option_id(*parent);
         self.ids(pages);
         self.ids(subsections);
