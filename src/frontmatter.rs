@@ -348,6 +348,18 @@ impl Reader<'_> {
             Value::String(s) => Ok(s.clone()),
             Value::Number(n) => Ok(n.to_string()),
             Value::Bool(b) => Ok(b.to_string()),
+            // `- Copy: Files & Folders`, unquoted, is YAML for a map of one key: the text meant.
+            Value::Mapping(map) if map.len() == 1 => {
+                let (k, v) = map
+                    .iter()
+                    .next()
+                    .ok_or_else(|| self.wrong_type(key, "a text value"))?;
+                Ok(format!(
+                    "{}: {}",
+                    self.string(key, k)?,
+                    self.string(key, v)?
+                ))
+            }
             _ => Err(self.wrong_type(key, "a text value")),
         }
     }

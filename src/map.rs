@@ -158,7 +158,7 @@ pub fn draw(site: &Outline, urls: &Urls) -> MapDrawing {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"site-map\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" role=\"group\" aria-labelledby=\"map-title\"><title id=\"map-title\">Map of {} pages and the links between them</title>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"site-map\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" role=\"group\" aria-labelledby=\"weftMapTitle\"><title id=\"weftMapTitle\">Map of {} pages and the links between them</title>",
         site.nodes.len()
     );
     draw_edges(&mut svg, site, &position);

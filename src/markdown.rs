@@ -95,18 +95,21 @@ fn options() -> Options {
 
 const MARK: char = '\0';
 
-/// Element ids the default theme uses; headings never take them.
+/// Element ids the default theme uses. They have capitals, which the ids made from heading text
+/// never have (GitHub's rule lower-cases), so the theme never takes a name from the content:
+/// `## Search` is `#search`, as on GitHub. Only a heading's own `{#id}` could take one, which is
+/// an error.
 pub const RESERVED_IDS: &[&str] = &[
-    "main",
-    "search",
-    "search-input",
-    "search-results",
-    "toc-title",
-    "connections-title",
-    "subsections-title",
-    "pages-title",
-    "map-halo",
-    "map-title",
+    "weftMain",
+    "weftSearch",
+    "weftSearchInput",
+    "weftSearchResults",
+    "weftTocTitle",
+    "weftConnectionsTitle",
+    "weftSubsectionsTitle",
+    "weftPagesTitle",
+    "weftMapHalo",
+    "weftMapTitle",
 ];
 
 /// Whether `dest` leaves the site (has a scheme such as `https:` or `mailto:`, or is `//host`).
@@ -174,7 +177,7 @@ pub fn parse(
         diagnostics,
         out: Vec::new(),
         rendered: Body::default(),
-        used_ids: RESERVED_IDS.iter().map(|id| (id.to_string(), 0)).collect(),
+        used_ids: HashMap::new(),
         heading: None,
         image: None,
         skip_link_text: false,
@@ -972,6 +975,18 @@ mod tests {
             r.html
                 .contains("<h2 id=\"intro-1\">Intro<a class=\"anchor\" href=\"#intro-1\"")
         );
+    }
+
+    #[test]
+    fn headings_take_the_ids_github_gives_them() {
+        // The theme's ids have capitals: `## Search` keeps `search`, as a link written for
+        // GitHub (`reading.md#search`) expects.
+        let (r, d) = render_str("## Search\n## Main\n## Map title\n## Own {#weftSearch}\n");
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["search", "main", "map-title", "weftSearch"]);
+        assert!(RESERVED_IDS.iter().all(|id| heading_id(id) != *id));
+        assert_eq!(d.len(), 1, "a heading may not take a theme id by hand");
+        assert_eq!(d[0].code, Code::DuplicateId);
     }
 
     #[test]

@@ -79,7 +79,7 @@ async function search(page, query) {
   await input.fill(query);
   const status = page.locator("#search [role=status]");
   await status.filter({ hasText: query }).waitFor({ timeout: 15000 });
-  return page.locator("#search .search-results a").evaluateAll((links) => links.map((a) => a.href));
+  return page.locator("#weftSearch .search-results a").evaluateAll((links) => links.map((a) => a.href));
 }
 
 /** Pages in the generated site: several shards' worth (1,250 pages per shard). */
@@ -199,7 +199,7 @@ async function main() {
     // A result, followed, opens its page from a page deeper in the site.
     await page.goto(`${origin}${BASE_PATH}gctf/`);
     const links = await search(page, "SSCAT").catch(() => []);
-    const first = page.locator("#search .search-results a").first();
+    const first = page.locator("#weftSearch .search-results a").first();
     if (links.length > 0) {
       await Promise.all([page.waitForURL(links[0]), first.click()]);
       const heading = await page.locator("h1").first().textContent();

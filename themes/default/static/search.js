@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  var slot = document.getElementById("search");
+  var slot = document.getElementById("weftSearch");
   if (!slot || !script || !script.src) return;
   var bundle = new URL("pagefind/pagefind.js", script.src).href;
   var MAX_RESULTS = 10;
@@ -59,17 +59,17 @@
   var form = el("form", "search-form");
   form.setAttribute("role", "search");
   var label = el("label", "visually-hidden", "Search this site");
-  label.htmlFor = "search-input";
+  label.htmlFor = "weftSearchInput";
   var input = el("input");
   input.type = "search";
-  input.id = "search-input";
+  input.id = "weftSearchInput";
   input.name = "q";
   input.placeholder = "Search";
   input.autocomplete = "off";
   input.spellcheck = false;
-  input.setAttribute("aria-controls", "search-results");
+  input.setAttribute("aria-controls", "weftSearchResults");
   var panel = el("div", "search-results");
-  panel.id = "search-results";
+  panel.id = "weftSearchResults";
   panel.hidden = true;
   var status = el("p", "search-status");
   status.setAttribute("role", "status");
