@@ -452,3 +452,36 @@ fn a_site_with_errors_at_start_is_served_once_fixed() {
         r.body.contains("Now fine.")
     });
 }
+
+/// A folder of notes with no weft.yaml and no content/ is served as it is: a new note, and an
+/// edit to a note in a folder with spaces, show up; the `.obsidian/` folder is not watched for
+/// pages.
+#[test]
+fn a_folder_of_notes_is_served_and_followed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    write(root, "Home.md", "# Home\n\nSee [[Daily note]].\n");
+    write(root, "Daily notes/Daily note.md", "First version.\n");
+    write(root, ".obsidian/app.json", "{}\n");
+    let server = Server::start(root);
+    assert!(
+        server
+            .get("/home/")
+            .body
+            .contains("/daily-notes/daily-note/")
+    );
+    write(root, "Daily notes/Daily note.md", "Second version.\n");
+    server.wait_for("the edit", "/daily-notes/daily-note/", |r| {
+        r.body.contains("Second version.")
+    });
+    write(root, "New idea.md", "Linked from [[Home]].\n");
+    server.wait_for("the new note", "/new-idea/", |r| {
+        r.body.contains("Linked from")
+    });
+    write(
+        root,
+        ".obsidian/workspace.json",
+        "{\"active\": \"Home.md\"}\n",
+    );
+    assert_eq!(server.get("/obsidian/workspace/").status, 404);
+}

@@ -925,3 +925,150 @@ fn a_folder_without_config_builds_into_a_dot_folder_of_its_own() {
     }
     assert_eq!(outs[0], outs[1], "both builds name one folder");
 }
+
+// ---------------------------------------------------------------------------------------
+// The settings a vault may want
+// ---------------------------------------------------------------------------------------
+
+/// Writes `files` (path, text) under a new temp dir, with no weft.yaml unless given.
+fn notes(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, text).expect("write");
+    }
+    dir
+}
+
+/// Builds `root` into `root/../out` and returns the output's folder.
+fn build_beside(root: &Path) -> (Output, PathBuf) {
+    let out = root.with_extension("out");
+    let output = weft_in(root, &["build", "--output", out.to_str().expect("UTF-8")]);
+    (output, out)
+}
+
+/// `explicit_publish: true` publishes only the notes marked `publish: true`, as Quartz's
+/// explicit-publish mode does; a link to another note is plain text, with a warning that does
+/// not name it in the output.
+#[test]
+fn explicit_publish_publishes_only_marked_notes() {
+    let dir = notes(&[
+        ("weft.yaml", "content: .\nexplicit_publish: true\n"),
+        (
+            "Public.md",
+            "---\npublish: true\n---\nSee [[Private diary]] and [[Also public]].\n",
+        ),
+        ("Also public.md", "---\npublish: true\n---\nHello.\n"),
+        ("Private diary.md", "Nightjar secrets.\n"),
+    ]);
+    let (output, out) = build_beside(dir.path());
+    let text = stderr(&output, dir.path());
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("warning[link-to-left-out]"), "{text}");
+    assert!(!out.join("private-diary").exists());
+    let html = std::fs::read_to_string(out.join("public/index.html")).expect("page");
+    assert!(
+        html.contains("<span class=\"link-unresolved\">Private diary</span>"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/also-public/\""), "{html}");
+    for file in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if file.file_type().is_file() {
+            let bytes = std::fs::read(file.path()).expect("read");
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("Nightjar"),
+                "{}",
+                file.path().display()
+            );
+        }
+    }
+}
+
+/// `unresolved_links: warning` keeps the links an author leaves open on purpose: each is a
+/// warning at its place, and shows as plain text with a class, as Obsidian Publish shows it.
+#[test]
+fn unresolved_links_may_be_warnings() {
+    let dir = notes(&[
+        ("weft.yaml", "content: .\nunresolved_links: warning\n"),
+        (
+            "Index.md",
+            "Someday: [[Not written yet]] and [later](Later.md).\n",
+        ),
+    ]);
+    let (output, out) = build_beside(dir.path());
+    let text = stderr(&output, dir.path());
+    assert!(output.status.success(), "{text}");
+    assert_eq!(text.matches("warning[broken-link]").count(), 2, "{text}");
+    assert!(text.contains(" --> Index.md:1:12"), "{text}");
+    // `Index.md` at the top is the home page.
+    let html = std::fs::read_to_string(out.join("index.html")).expect("page");
+    assert!(
+        html.contains("<span class=\"link-unresolved\">Not written yet</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"link-unresolved\">later</span>"),
+        "{html}"
+    );
+}
+
+/// `content:` names the content folder and `ignore:` leaves paths in it out; other keys are
+/// kept for templates as `page.params`, unless the site is `strict: true`.
+#[test]
+fn content_ignore_params_and_strict() {
+    let dir = notes(&[
+        (
+            "weft.yaml",
+            "title: Notes\ncontent: notes\nignore: [\"private/**\", \"*.excalidraw.md\"]\n",
+        ),
+        (
+            "notes/Plan.md",
+            "---\nstatus: draft-ish\nrating: 4\n---\nThe plan.\n",
+        ),
+        (
+            "notes/private/Diary.md",
+            "[[Broken link that is never read]]\n",
+        ),
+        ("notes/Drawing.excalidraw.md", "[[Also never read]]\n"),
+        (
+            "templates/page.html",
+            "<p>{{ page.title }}: {{ page.params.status | default(value=\"-\") }}, {{ page.params.rating | default(value=0) }}</p>",
+        ),
+        ("README.md", "[[Not content]]\n"),
+    ]);
+    let (output, out) = build_beside(dir.path());
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let html = std::fs::read_to_string(out.join("plan/index.html")).expect("page");
+    assert_eq!(html, "<p>Plan: draft-ish, 4</p>");
+    assert!(!out.join("private").exists() && !out.join("drawing.excalidraw").exists());
+    std::fs::write(
+        dir.path().join("weft.yaml"),
+        "title: Notes\ncontent: notes\nignore: [\"private/**\", \"*.excalidraw.md\"]\nstrict: true\n",
+    )
+    .expect("write");
+    let (output, _) = build_beside(dir.path());
+    let text = stderr(&output, dir.path());
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("unknown front matter key `status`"), "{text}");
+    assert!(text.contains("unknown front matter key `rating`"), "{text}");
+}
+
+/// The diagnostics a vault meets most, as a reader sees them.
+#[test]
+fn diagnostics_of_existing_notes() {
+    let dir = notes(&[
+        ("Home.md", "Read [[Secret plans]], then [[Meeting]].\n"),
+        (
+            "Secret plans.md",
+            "---\npublish: false\ntitel: Plans\n---\nNot yet.\n",
+        ),
+        ("Team/Meeting.md", "Monday.\n"),
+        ("Board/Meeting.md", "Friday.\n"),
+    ]);
+    let output = weft_in(dir.path(), &["check"]);
+    insta::assert_snapshot!("existing_notes", stderr(&output, dir.path()));
+}
