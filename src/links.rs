@@ -615,51 +615,31 @@ impl<'a> Resolver<'a> {
             .extension()
             .map(|e| e.to_string_lossy().to_lowercase());
         let is_url = path.ends_with('/') || matches!(extension.as_deref(), Some("html" | "htm"));
+        let is_wiki = matches!(link.kind, LinkKind::Wiki { .. });
+        let is_note = extension.as_deref().is_none_or(|e| e == "md");
+        let as_file = || -> Result<Option<Target>, Unresolved> {
+            let file = self.find_file(from_dir, &link.dest, path)?;
+            Ok(Some(Self::with_fragment(file, anchor)))
+        };
         let id = if path.is_empty() {
             from
-        } else if is_url && !matches!(link.kind, LinkKind::Wiki { .. }) {
+        } else if is_url && !is_wiki {
+            // Written as an output URL (`../cli/index.html`, `/guide/`), else a file.
             match self.find_url(from, path) {
                 Some(id) => id,
-                None => {
-                    return Ok(Some(Self::with_fragment(
-                        self.find_file(from_dir, &link.dest, path)?,
-                        anchor,
-                    )));
-                }
+                None => return as_file(),
+            }
+        } else if is_note || is_wiki {
+            match self.find_page(from_dir, path, Written::Link) {
+                Ok(id) => id,
+                // `[x](guide)`: a folder's page, by its URL.
+                Err(missed) if extension.is_none() => self.find_url(from, path).ok_or(missed)?,
+                Err(missed) if is_note => return Err(missed),
+                // `[[chart.png]]`, unless a note is called so (`Node.js`): a file.
+                Err(missed) => return as_file().map_err(|_| missed),
             }
         } else {
-            let note_first = extension.as_deref().is_none_or(|e| e == "md")
-                || matches!(link.kind, LinkKind::Wiki { .. });
-            let note = if note_first {
-                Some(self.find_page(from_dir, path, Written::Link))
-            } else {
-                None
-            };
-            match note {
-                Some(Ok(id)) => id,
-                Some(Err(missed)) if extension.is_none() || extension.as_deref() == Some("md") => {
-                    // `[x](folder)` may still name a file or folder page by URL.
-                    if let Some(id) = (extension.is_none())
-                        .then(|| self.find_url(from, path))
-                        .flatten()
-                    {
-                        id
-                    } else {
-                        return Err(missed);
-                    }
-                }
-                // A name with another extension: a note called `Node.js`, else a file.
-                Some(Err(missed)) => match self.find_file(from_dir, &link.dest, path) {
-                    Ok(file) => return Ok(Some(Self::with_fragment(file, anchor))),
-                    Err(_) => return Err(missed),
-                },
-                None => {
-                    return Ok(Some(Self::with_fragment(
-                        self.find_file(from_dir, &link.dest, path)?,
-                        anchor,
-                    )));
-                }
-            }
+            return as_file();
         };
         let anchor = match anchor {
             Some(anchor) => self.find_anchor(id, anchor)?,
