@@ -64,6 +64,10 @@ pub enum Code {
     MissingTheme,
     /// A symbolic link leads outside the site.
     OutsideRoot,
+    /// Notes embed one another in a cycle.
+    EmbedCycle,
+    /// A page would show more embedded notes, or deeper, than weft shows.
+    EmbedLimit,
     /// A link names a page that is left out of the site (a draft, or not published).
     LinkToLeftOut,
     /// A page is over the size limit.
@@ -108,6 +112,8 @@ impl Code {
             Code::MissingTemplate => "missing-template",
             Code::MissingTheme => "missing-theme",
             Code::LinkToLeftOut => "link-to-left-out",
+            Code::EmbedCycle => "embed-cycle",
+            Code::EmbedLimit => "embed-limit",
             Code::OutsideRoot => "outside-root",
             Code::PageTooLarge => "page-too-large",
             Code::SearchIndex => "search-index",

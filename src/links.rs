@@ -10,9 +10,13 @@ use rayon::prelude::*;
 use crate::config::{Severity, SiteConfig};
 use crate::diag::{Code, Diagnostic, Suggester, suggest};
 use crate::frontmatter::{self, Spanned};
-use crate::markdown::{Heading, LinkKind, LinkRef};
+use crate::markdown::{Embed, Heading, LinkKind, LinkRef, embed_of};
 use crate::site::{Page, PageId, PageKind, Site, slugify, stem_of, title_from_name};
 use crate::source::display_path;
+
+mod embeds;
+
+pub use embeds::{MAX_DEPTH as MAX_EMBED_DEPTH, MAX_SHOWN as MAX_EMBEDS_SHOWN};
 
 /// Why one page points at another.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -828,6 +832,7 @@ pub fn resolve(
     edges.par_sort_unstable();
     edges.dedup();
     graph.edges = edges;
+    embeds::check(site, &graph.targets, diagnostics);
     graph.backlinks = backlinks(site, &graph.edges);
     graph.relations = relation_groups(site, config, &declared, &graph.edges);
     graph
@@ -853,7 +858,9 @@ fn resolve_page(resolver: &Resolver, site: &Site, config: &SiteConfig, id: PageI
         match resolver.resolve_link(id, link) {
             Ok(target) => {
                 if let Some(Target::Page { id: to, .. }) = &target {
-                    if *to != id && link.kind != LinkKind::Image {
+                    // An embedded note is linked to; an image is not.
+                    let links = link.kind != LinkKind::Image || embed_of(&link.dest) == Embed::Note;
+                    if *to != id && links {
                         resolved.edges.push(Edge {
                             from: id,
                             to: *to,

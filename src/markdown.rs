@@ -12,6 +12,10 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Source;
 
+mod obsidian;
+
+use obsidian::Piece;
+
 /// A heading of a page, with the id its anchor uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
@@ -70,6 +74,8 @@ pub struct Body {
     pub title: Option<String>,
     /// The block ids (`^id` at the end of a paragraph or list item, without the `^`).
     pub blocks: Vec<String>,
+    /// The inline `#tags`, without `#`, each once; the index is the placeholder number.
+    pub tags: Vec<String>,
 }
 
 /// How a body is read.
@@ -94,6 +100,8 @@ fn options() -> Options {
 }
 
 const MARK: char = '\0';
+/// The start of an embedded note's placeholder, `\0E{link}\0`.
+const EMBED_MARK: &str = "\0E";
 
 /// Element ids the default theme uses. They have capitals, which the ids made from heading text
 /// never have (GitHub's rule lower-cases), so the theme never takes a name from the content:
@@ -111,6 +119,8 @@ pub const RESERVED_IDS: &[&str] = &[
     "weftMapHalo",
     "weftMapTitle",
 ];
+
+pub use obsidian::{Embed, embed_of};
 
 /// Whether `dest` leaves the site (has a scheme such as `https:` or `mailto:`, or is `//host`).
 pub fn is_external(dest: &str) -> bool {
@@ -156,6 +166,8 @@ struct ImageBuf {
     title: String,
     alt: String,
     span: Range<usize>,
+    /// For `![[x]]`: whether it has text after `|`.
+    wiki: Option<bool>,
 }
 
 /// Parses the body `body` of `file`: its HTML (with placeholders for internal links), its
@@ -166,7 +178,7 @@ pub fn parse(
     dialect: Dialect,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Body {
-    let text = without_comments(&file.text[body.clone()]);
+    let text = obsidian::without_comments(&file.text[body.clone()]);
     let text = text.as_ref();
     let mut writer = BodyWriter {
         file,
@@ -174,6 +186,9 @@ pub fn parse(
         blocks: Vec::new(),
         last_top_block: None,
         depth: 0,
+        quotes: Vec::new(),
+        mark_open: None,
+        in_code: false,
         diagnostics,
         out: Vec::new(),
         rendered: Body::default(),
@@ -192,100 +207,13 @@ pub fn parse(
     pulldown_cmark::html::push_html(&mut html, writer.out.into_iter());
     html.shrink_to_fit();
     rendered.html = html;
-    rendered.summary = shorten(&rendered.summary, 200);
-    rendered
-}
-
-/// `text` with Obsidian's comments (`%%…%%`, inline or over lines; an unclosed one runs to the
-/// end) blanked out, byte for byte, so that every offset still points into the file: they are
-/// not rendered, indexed or linked. `%%` in code is code.
-fn without_comments(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("%%") {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let bytes = text.as_bytes();
-    let mut out = bytes.to_vec();
-    let mut blank = |range: Range<usize>| {
-        for byte in &mut out[range] {
-            if *byte != b'\n' {
-                *byte = b' ';
-            }
-        }
+    // A callout's marker is no part of the summary.
+    let summary = match obsidian::callout_marker(&rendered.summary) {
+        Some(marker) => marker.rest.to_string(),
+        None => std::mem::take(&mut rendered.summary),
     };
-    let mut fence: Option<(u8, usize)> = None;
-    let mut in_comment = false;
-    let mut at = 0;
-    while at < bytes.len() {
-        let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
-        if !in_comment {
-            let line = &bytes[at..line_end];
-            let indent = line.iter().take_while(|&&b| b == b' ').count();
-            let marker = line
-                .get(indent)
-                .copied()
-                .filter(|&b| b == b'`' || b == b'~');
-            let run = marker.map_or(0, |m| {
-                line[indent..].iter().take_while(|&&b| b == m).count()
-            });
-            let is_fence = indent < 4 && run >= 3;
-            match fence {
-                Some((m, n)) => {
-                    if is_fence && marker == Some(m) && run >= n {
-                        fence = None;
-                    }
-                    at = line_end;
-                    continue;
-                }
-                None if is_fence => {
-                    fence = marker.map(|m| (m, run));
-                    at = line_end;
-                    continue;
-                }
-                None => {}
-            }
-        }
-        let mut i = at;
-        while i < line_end {
-            if in_comment {
-                match memchr::memmem::find(&bytes[i..line_end], b"%%") {
-                    Some(j) => {
-                        blank(i..i + j + 2);
-                        i += j + 2;
-                        in_comment = false;
-                    }
-                    None => {
-                        blank(i..line_end);
-                        i = line_end;
-                    }
-                }
-                continue;
-            }
-            match bytes[i] {
-                b'`' => {
-                    // A code span on the line is code, `%%` and all.
-                    let ticks = bytes[i..line_end]
-                        .iter()
-                        .take_while(|&&b| b == b'`')
-                        .count();
-                    let close = (i + ticks..line_end).find(|&j| {
-                        bytes[j..].starts_with(&b"`".repeat(ticks))
-                            && bytes.get(j + ticks) != Some(&b'`')
-                            && (j == 0 || bytes[j - 1] != b'`')
-                    });
-                    i = close.map_or(i + ticks, |j| j + ticks);
-                }
-                b'%' if bytes.get(i + 1) == Some(&b'%') => {
-                    blank(i..i + 2);
-                    i += 2;
-                    in_comment = true;
-                }
-                _ => i += 1,
-            }
-        }
-        at = line_end;
-    }
-    // Only ASCII bytes were replaced, each by a space: the text is still UTF-8.
-    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+    rendered.summary = shorten(&summary, 200);
+    rendered
 }
 
 /// Where the walk is relative to the first paragraph, which becomes the summary.
@@ -306,6 +234,12 @@ struct BodyWriter<'a, 'd> {
     last_top_block: Option<usize>,
     /// How deep in blocks the walk is.
     depth: usize,
+    /// The open block quotes, by the slot of their opening tag: callouts when they close.
+    quotes: Vec<usize>,
+    /// The slot of a `==` that may open a highlight, in the block being written.
+    mark_open: Option<usize>,
+    /// Whether the walk is in a code block, whose text is as written.
+    in_code: bool,
     diagnostics: &'d mut Vec<Diagnostic>,
     out: Vec<Event<'a>>,
     rendered: Body,
@@ -344,7 +278,7 @@ impl<'a> BodyWriter<'a, '_> {
     }
 
     /// Notes an image's link and starts collecting its alt text.
-    fn start_image(&mut self, dest_url: &str, title: &str, span: Range<usize>) {
+    fn start_image(&mut self, dest_url: &str, title: &str, span: Range<usize>, wiki: Option<bool>) {
         let link = self.rendered.links.len();
         self.rendered.links.push(LinkRef {
             dest: dest_url.to_string(),
@@ -358,6 +292,7 @@ impl<'a> BodyWriter<'a, '_> {
             title: title.to_string(),
             alt: String::new(),
             span,
+            wiki,
         });
     }
 
@@ -384,10 +319,23 @@ impl<'a> BodyWriter<'a, '_> {
     /// paragraph that is only `^id` names the block above it, as in Obsidian.
     fn close_block(&mut self, end: Event<'a>, tag: &str) {
         self.depth = self.depth.saturating_sub(1);
+        self.close_mark();
         let Some(slot) = self.blocks.pop() else {
             self.out.push(end);
             return;
         };
+        // A paragraph that is only an embedded note: the note's blocks stand in its place.
+        let only_embed = matches!(
+            &self.out[slot + 1..],
+            [Event::InlineHtml(html)] if html.starts_with(EMBED_MARK)
+        );
+        if tag == "p" && only_embed {
+            self.out[slot] = Event::Html(CowStr::Borrowed(""));
+            return;
+        }
+        if tag == "p" {
+            self.embeds_as_links(slot);
+        }
         let before = self.last_top_block.filter(|&b| b < slot);
         match self.take_block_id(slot) {
             Some(id) if tag == "p" && self.out.len() == slot + 1 && self.depth == 0 => {
@@ -507,11 +455,13 @@ impl<'a> BodyWriter<'a, '_> {
                 title,
                 ..
             }) => {
-                let dest_url = match link_type {
-                    LinkType::WikiLink { .. } => dest_url.trim_end_matches('\\'),
-                    _ => &dest_url,
+                let (dest_url, wiki) = match link_type {
+                    LinkType::WikiLink { has_pothole } => {
+                        (dest_url.trim_end_matches('\\'), Some(has_pothole))
+                    }
+                    _ => (dest_url.as_ref(), None),
                 };
-                self.start_image(dest_url, &title, span);
+                self.start_image(dest_url, &title, span, wiki);
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, name) = alert_name(kind);
@@ -546,16 +496,29 @@ impl<'a> BodyWriter<'a, '_> {
                 }
                 self.open_other(Event::Start(Tag::List(first)));
             }
-            Event::Start(
-                tag @ (Tag::Table(_) | Tag::BlockQuote(None) | Tag::CodeBlock(_) | Tag::HtmlBlock),
-            ) => self.open_other(Event::Start(tag)),
+            Event::Start(Tag::BlockQuote(None)) => {
+                self.quotes.push(self.out.len());
+                self.open_other(Event::Start(Tag::BlockQuote(None)));
+            }
+            Event::End(TagEnd::BlockQuote(None)) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.out.push(Event::End(TagEnd::BlockQuote(None)));
+                if let Some(slot) = self.quotes.pop() {
+                    self.make_callout(slot);
+                }
+            }
+            Event::Start(tag @ (Tag::Table(_) | Tag::CodeBlock(_) | Tag::HtmlBlock)) => {
+                self.in_code = matches!(tag, Tag::CodeBlock(_));
+                self.open_other(Event::Start(tag));
+            }
+            Event::End(TagEnd::TableCell) => {
+                self.close_mark();
+                self.out.push(Event::End(TagEnd::TableCell));
+            }
             Event::End(
-                end @ (TagEnd::List(_)
-                | TagEnd::Table
-                | TagEnd::BlockQuote(None)
-                | TagEnd::CodeBlock
-                | TagEnd::HtmlBlock),
+                end @ (TagEnd::List(_) | TagEnd::Table | TagEnd::CodeBlock | TagEnd::HtmlBlock),
             ) => {
+                self.in_code = false;
                 self.depth = self.depth.saturating_sub(1);
                 self.out.push(Event::End(end));
             }
@@ -573,7 +536,7 @@ impl<'a> BodyWriter<'a, '_> {
             Event::Text(t) => {
                 self.note_text(&t);
                 if !self.skip_link_text {
-                    self.out.push(Event::Text(t));
+                    self.push_text(t);
                 }
             }
             Event::Code(t) => {
@@ -607,39 +570,240 @@ impl<'a> BodyWriter<'a, '_> {
         }
     }
 
+    /// Writes an embed by the kind of file it names (see [`obsidian::embed_of`]): a picture,
+    /// a video, a sound, a PDF, a note shown in place, or a link.
     fn end_image(&mut self, img: ImageBuf) {
-        let dest = &self.rendered.links[img.link].dest;
-        if !is_picture(dest) {
-            // An embedded note, PDF, video or other file shows as a link to it.
-            let text = if img.alt.trim().is_empty() {
-                dest.clone()
-            } else {
-                img.alt.clone()
+        let n = img.link;
+        let dest = self.rendered.links[n].dest.clone();
+        let (alt, size) = match img.wiki {
+            // `![[x]]`: the text pulldown-cmark gives is the name itself.
+            Some(false) => ("", None),
+            _ => obsidian::alt_and_size(&img.alt),
+        };
+        let name = dest.split('#').next().unwrap_or(&dest);
+        let name = name.rsplit('/').next().unwrap_or(name);
+        let alt = if alt.trim().is_empty() && img.wiki.is_some() {
+            name
+        } else {
+            alt
+        };
+        let sized = |tag: &mut String| {
+            if let Some((width, height)) = size {
+                let _ = write!(tag, " width=\"{width}\"");
+                if let Some(height) = height {
+                    let _ = write!(tag, " height=\"{height}\"");
+                }
+            }
+        };
+        let mut html = String::new();
+        let link_to = |html: &mut String, text: &str| {
+            let _ = write!(html, "{MARK}O{n}{MARK}");
+            let _ = escape_html(&mut *html, text);
+            let _ = write!(html, "{MARK}C{n}{MARK}");
+        };
+        match obsidian::embed_of(&dest) {
+            Embed::Picture => {
+                if alt.trim().is_empty() {
+                    self.diagnostics.push(
+                        Diagnostic::warning(Code::MissingAlt, "image has no alt text")
+                            .at(self.file, img.span.clone())
+                            .label("describe the image between the brackets")
+                            .help("write `![what the image shows](path)`; screen readers read it aloud"),
+                    );
+                }
+                let _ = write!(html, "<img src=\"{MARK}L{n}{MARK}\" alt=\"");
+                let _ = escape_html(&mut html, alt);
+                html.push('"');
+                sized(&mut html);
+                if !img.title.is_empty() {
+                    html.push_str(" title=\"");
+                    let _ = escape_html(&mut html, &img.title);
+                    html.push('"');
+                }
+                html.push_str(" loading=\"lazy\">");
+            }
+            Embed::Video | Embed::Audio => {
+                let element = if obsidian::embed_of(&dest) == Embed::Video {
+                    "video"
+                } else {
+                    "audio"
+                };
+                let _ = write!(
+                    html,
+                    "<{element} controls preload=\"metadata\" src=\"{MARK}L{n}{MARK}\""
+                );
+                sized(&mut html);
+                html.push('>');
+                link_to(&mut html, name);
+                let _ = write!(html, "</{element}>");
+            }
+            Embed::Pdf => {
+                let _ = write!(
+                    html,
+                    "<span class=\"embed-pdf\"><iframe src=\"{MARK}L{n}{MARK}\" title=\""
+                );
+                let _ = escape_html(&mut html, if alt.is_empty() { name } else { alt });
+                html.push('"');
+                sized(&mut html);
+                html.push_str(" loading=\"lazy\"></iframe>");
+                link_to(&mut html, name);
+                html.push_str("</span>");
+            }
+            Embed::Note => {
+                let _ = write!(html, "{EMBED_MARK}{n}{MARK}");
+            }
+            Embed::File => link_to(&mut html, if alt.is_empty() { name } else { alt }),
+        }
+        self.out.push(Event::InlineHtml(html.into()));
+    }
+
+    /// Makes the notes embedded amid the text of the paragraph opened at `slot` links: a
+    /// note's blocks cannot stand inside a paragraph.
+    fn embeds_as_links(&mut self, slot: usize) {
+        for index in slot + 1..self.out.len() {
+            let Event::InlineHtml(html) = &self.out[index] else {
+                continue;
             };
-            let mut html = format!("{MARK}O{}{MARK}", img.link);
-            let _ = escape_html(&mut html, &text);
-            let _ = write!(html, "{MARK}C{}{MARK}", img.link);
-            self.out.push(Event::InlineHtml(html.into()));
+            let Some(n) = html
+                .strip_prefix(EMBED_MARK)
+                .and_then(|rest| rest.strip_suffix(MARK))
+                .and_then(|n| n.parse::<usize>().ok())
+            else {
+                continue;
+            };
+            let dest = &self.rendered.links[n].dest;
+            let mut link = format!("{MARK}O{n}{MARK}");
+            let _ = escape_html(&mut link, dest);
+            let _ = write!(link, "{MARK}C{n}{MARK}");
+            self.out[index] = Event::InlineHtml(link.into());
+        }
+    }
+
+    /// Writes text, with its `==highlights==` and inline `#tags`.
+    fn push_text(&mut self, text: CowStr<'a>) {
+        // Where a comment was blanked out, one space is left.
+        let text = if self.in_code || !text.contains("   ") {
+            text
+        } else {
+            CowStr::from(collapse_spaces(&text))
+        };
+        if self.in_code || (!text.contains("==") && !text.contains('#')) {
+            self.out.push(Event::Text(text));
             return;
         }
-        if img.alt.trim().is_empty() {
-            self.diagnostics.push(
-                Diagnostic::warning(Code::MissingAlt, "image has no alt text")
-                    .at(self.file, img.span.clone())
-                    .label("describe the image between the brackets")
-                    .help("write `![what the image shows](path)`; screen readers read it aloud"),
-            );
+        let after_space = match self.out.last() {
+            Some(Event::Text(before)) => before.ends_with(char::is_whitespace),
+            Some(Event::Code(_) | Event::End(_) | Event::InlineHtml(_)) => false,
+            _ => true,
+        };
+        for piece in obsidian::pieces(&text, after_space) {
+            match piece {
+                Piece::Text(part) => self.out.push(Event::Text(part.to_string().into())),
+                Piece::Mark => match self.mark_open.take() {
+                    Some(slot) => {
+                        self.out[slot] = Event::InlineHtml(CowStr::Borrowed("<mark>"));
+                        self.out
+                            .push(Event::InlineHtml(CowStr::Borrowed("</mark>")));
+                    }
+                    None => {
+                        self.mark_open = Some(self.out.len());
+                        self.out.push(Event::Text(CowStr::Borrowed("")));
+                    }
+                },
+                Piece::Tag(tag) => {
+                    let index = match self.rendered.tags.iter().position(|t| t == tag) {
+                        Some(index) => index,
+                        None => {
+                            self.rendered.tags.push(tag.to_string());
+                            self.rendered.tags.len() - 1
+                        }
+                    };
+                    let written = format!("#{tag}");
+                    if self.open_link.is_some() {
+                        self.out.push(Event::Text(written.into()));
+                    } else {
+                        let open = format!("<a class=\"tag\" href=\"{MARK}G{index}{MARK}\">");
+                        self.out.push(Event::InlineHtml(open.into()));
+                        self.out.push(Event::Text(written.into()));
+                        self.out.push(Event::InlineHtml(CowStr::Borrowed("</a>")));
+                    }
+                }
+            }
         }
-        let mut tag = format!("<img src=\"{MARK}L{}{MARK}\" alt=\"", img.link);
-        let _ = escape_html(&mut tag, &img.alt);
-        tag.push('"');
-        if !img.title.is_empty() {
-            tag.push_str(" title=\"");
-            let _ = escape_html(&mut tag, &img.title);
-            tag.push('"');
+    }
+
+    /// At the end of a block: a `==` that no other closed is text.
+    fn close_mark(&mut self) {
+        if let Some(slot) = self.mark_open.take() {
+            self.out[slot] = Event::Text(CowStr::Borrowed("=="));
         }
-        tag.push_str(" loading=\"lazy\">");
-        self.out.push(Event::InlineHtml(tag.into()));
+    }
+
+    /// Makes the quote opened at `slot` (now closed) a callout, if it starts with
+    /// `[!type]`: a box with a title, or a `<details>` when it folds (`+` open, `-` closed).
+    fn make_callout(&mut self, slot: usize) {
+        if !matches!(self.out.get(slot + 1), Some(Event::Start(Tag::Paragraph))) {
+            return;
+        }
+        let mut lead_end = slot + 2;
+        let mut lead = String::new();
+        while let Some(Event::Text(text)) = self.out.get(lead_end) {
+            lead.push_str(text);
+            lead_end += 1;
+        }
+        let Some(marker) = obsidian::callout_marker(&lead) else {
+            return;
+        };
+        // The title runs to the end of the first line.
+        let title_end = (lead_end..self.out.len())
+            .find(|&k| {
+                matches!(
+                    self.out[k],
+                    Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph)
+                )
+            })
+            .unwrap_or(self.out.len() - 1);
+        let paragraph_goes_on = !matches!(self.out[title_end], Event::End(TagEnd::Paragraph));
+        let (canonical, colour) = obsidian::callout_kind(marker.kind);
+        let mut title: Vec<Event<'a>> = Vec::new();
+        if !marker.rest.is_empty() {
+            title.push(Event::Text(marker.rest.to_string().into()));
+        }
+        let mut quote = self.out.split_off(slot);
+        quote.pop(); // its end
+        let mut rest = quote.split_off(title_end + 1 - slot);
+        title.extend(quote.drain(lead_end - slot..title_end - slot));
+        if title.is_empty() {
+            title.push(Event::Text(obsidian::default_title(marker.kind).into()));
+        }
+        let classes = format!("alert alert-{colour} callout callout-{canonical}");
+        let (open, title_close, close) = match marker.fold {
+            Some(open) => (
+                format!(
+                    "<details class=\"{classes}\" data-callout=\"{}\"{}>\n<summary class=\"alert-title\">",
+                    marker.kind.to_lowercase(),
+                    if open { " open" } else { "" }
+                ),
+                "</summary>\n",
+                "</details>\n",
+            ),
+            None => (
+                format!(
+                    "<div class=\"{classes}\" data-callout=\"{}\" role=\"note\">\n<p class=\"alert-title\">",
+                    marker.kind.to_lowercase()
+                ),
+                "</p>\n",
+                "</div>\n",
+            ),
+        };
+        self.out.push(Event::Html(open.into()));
+        self.out.append(&mut title);
+        self.out.push(Event::Html(CowStr::Borrowed(title_close)));
+        if paragraph_goes_on {
+            self.out.push(Event::Start(Tag::Paragraph));
+        }
+        self.out.append(&mut rest);
+        self.out.push(Event::Html(CowStr::Borrowed(close)));
     }
 
     /// Writes the opening tag (with its unique id) into the slot kept for it, and the anchor.
@@ -647,6 +811,7 @@ impl<'a> BodyWriter<'a, '_> {
         let Some(h) = self.heading.take() else {
             return;
         };
+        self.close_mark();
         if h.is_title {
             self.out.truncate(h.slot);
             self.rendered.title = Some(h.title.trim().to_string());
@@ -818,30 +983,29 @@ fn unique_id(
     }
 }
 
-/// Whether an image's destination is a picture a browser shows in `<img>`, by its extension;
-/// an external one is taken to be.
-fn is_picture(dest: &str) -> bool {
-    let path = dest.split(['#', '?']).next().unwrap_or(dest);
-    let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    is_external(dest)
-        || matches!(
-            extension.as_deref(),
-            Some(
-                "png"
-                    | "jpg"
-                    | "jpeg"
-                    | "gif"
-                    | "webp"
-                    | "svg"
-                    | "avif"
-                    | "bmp"
-                    | "ico"
-                    | "apng"
-                    | "jfif"
-                    | "tif"
-                    | "tiff"
-            )
-        )
+/// `text` with each run of three or more spaces made one.
+fn collapse_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut spaces = 0;
+    for c in text.chars() {
+        if c == ' ' {
+            spaces += 1;
+            continue;
+        }
+        match spaces {
+            0 => {}
+            1 | 2 => out.extend(std::iter::repeat_n(' ', spaces)),
+            _ => out.push(' '),
+        }
+        spaces = 0;
+        out.push(c);
+    }
+    match spaces {
+        0 => {}
+        1 | 2 => out.extend(std::iter::repeat_n(' ', spaces)),
+        _ => out.push(' '),
+    }
+    out
 }
 
 /// The HTML id of block `id`: `^id`, as Obsidian's links write it.
@@ -902,6 +1066,10 @@ pub enum Placeholder {
     Url(usize),
     /// The text of wiki link number `n` written without its own text.
     Text(usize),
+    /// The content of the note that link number `n` embeds.
+    Embed(usize),
+    /// The URL of the page of inline tag number `n`.
+    Tag(usize),
 }
 
 /// Replaces every placeholder in `html` with what `fill` returns for it (already escaped).
@@ -921,6 +1089,8 @@ pub fn fill_placeholders(html: &str, mut fill: impl FnMut(Placeholder) -> String
             (Some(b'L'), Some(n)) => out.push_str(&fill(Placeholder::Url(n))),
             (Some(b'O'), Some(n)) => out.push_str(&fill(Placeholder::Open(n))),
             (Some(b'C'), Some(n)) => out.push_str(&fill(Placeholder::Close(n))),
+            (Some(b'E'), Some(n)) => out.push_str(&fill(Placeholder::Embed(n))),
+            (Some(b'G'), Some(n)) => out.push_str(&fill(Placeholder::Tag(n))),
             (Some(b'T'), Some(n)) => out.push_str(&fill(Placeholder::Text(n))),
             _ => {}
         }
@@ -1003,6 +1173,8 @@ mod tests {
             Placeholder::Close(_) => "</a>".into(),
             Placeholder::Url(n) => format!("/u{n}/"),
             Placeholder::Text(n) => format!("T{n}"),
+            Placeholder::Embed(n) => format!("E{n}"),
+            Placeholder::Tag(n) => format!("G{n}"),
         });
         assert_eq!(
             html.trim(),
@@ -1043,7 +1215,7 @@ mod tests {
     #[test]
     fn comments_are_left_out_and_offsets_kept() {
         let text = "A %%hidden [[x]]%% b\n%%\nmany [[y]]\nlines\n%% c `%%code%%`\n```\n%%fenced%%\n```\n%% open";
-        let out = without_comments(text);
+        let out = obsidian::without_comments(text);
         assert_eq!(out.len(), text.len());
         assert_eq!(
             out.as_ref(),

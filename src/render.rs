@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::config::SiteConfig;
+use crate::config::{SiteConfig, TAGS};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::frontmatter::PageDate;
 use crate::links::{EdgeKind, Target};
@@ -165,7 +165,10 @@ struct PageCtx<'a> {
     nav: Option<NavCtx<'a>>,
 }
 
+mod embed;
 mod nav;
+
+use embed::Embeds;
 
 /// What one output read of the site, when recorded: see [`facts`].
 pub type Reads = RefCell<Vec<Fact>>;
@@ -250,8 +253,17 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The body of page `id` with every link placeholder filled in.
+    /// The body of page `id` with every placeholder filled in: links, tags and embedded notes.
     pub fn content(&self, v: &View<'_, 'a>, id: PageId) -> String {
+        let mut embeds = Embeds {
+            chain: vec![id],
+            shown: 0,
+        };
+        self.fill(v, id, &mut embeds)
+    }
+
+    /// The body of page `id`, filled in, inside the embeds of `embeds`.
+    fn fill(&self, v: &View<'_, 'a>, id: PageId, embeds: &mut Embeds) -> String {
         let page = v.page(id);
         let targets = v.targets(id);
         let written = |n: usize| {
@@ -283,6 +295,25 @@ impl<'a> Renderer<'a> {
             let _ = pulldown_cmark_escape::escape_href(&mut out, &url);
             out
         };
+        let title_of = |n: usize| match target(n) {
+            Some(Target::Page { id: to, anchor }) => {
+                let title = v.link(*to).title;
+                let heading = anchor
+                    .as_ref()
+                    .and_then(|a| v.headings(*to).iter().find(|h| &h.id == a));
+                match heading {
+                    Some(h) if *to == id => h.title.clone(),
+                    Some(h) => format!("{title} › {}", h.title),
+                    None => title.to_string(),
+                }
+            }
+            _ => written(n),
+        };
+        let escaped = |text: &str| {
+            let mut out = String::new();
+            let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+            out
+        };
         fill_placeholders(&page.body.html, |placeholder| match placeholder {
             // A link that goes nowhere is its text, marked, with no URL.
             Placeholder::Open(n) if target(n).is_none() => {
@@ -302,25 +333,35 @@ impl<'a> Renderer<'a> {
                 tag
             }
             Placeholder::Url(n) => url(n),
-            Placeholder::Text(n) => {
-                let text = match targets.get(n).and_then(Option::as_ref) {
-                    Some(Target::Page { id: to, anchor }) => {
-                        let title = v.link(*to).title;
-                        let heading = anchor
-                            .as_ref()
-                            .and_then(|a| v.headings(*to).iter().find(|h| &h.id == a));
-                        match heading {
-                            Some(h) if *to == id => h.title.clone(),
-                            Some(h) => format!("{title} › {}", h.title),
-                            None => title.to_string(),
-                        }
-                    }
-                    _ => written(n),
-                };
+            Placeholder::Text(n) => escaped(&title_of(n)),
+            Placeholder::Tag(n) => {
+                let tag = page.body.tags.get(n).map_or("", String::as_str);
                 let mut out = String::new();
-                let _ = pulldown_cmark_escape::escape_html(&mut out, &text);
+                let path = format!("{TAGS}/{}/", crate::taxonomy::term_slug(tag));
+                let _ = pulldown_cmark_escape::escape_href(&mut out, &self.urls.path(&path));
                 out
             }
+            Placeholder::Embed(n) => match target(n) {
+                Some(Target::Page { id: to, anchor }) if embeds.may_show(*to) => {
+                    embeds.shown += 1;
+                    embeds.chain.push(*to);
+                    let html = self.fill(v, *to, embeds);
+                    embeds.chain.pop();
+                    let part = embed::part(&html, anchor.as_deref(), v.headings(*to));
+                    format!(
+                        "<div class=\"embed\">\n<p class=\"embed-source\"><a href=\"{}\">{}</a></p>\n{}</div>\n",
+                        url(n),
+                        escaped(&title_of(n)),
+                        embed::without_ids(part)
+                    )
+                }
+                // A cycle, or past a bound (both reported): a link.
+                Some(_) => format!("<a href=\"{}\">{}</a>", url(n), escaped(&title_of(n))),
+                None => format!(
+                    "<span class=\"link-unresolved\">{}</span>",
+                    escaped(&written(n))
+                ),
+            },
         })
     }
 

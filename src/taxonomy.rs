@@ -34,7 +34,7 @@ pub fn collect(site: &Site, config: &SiteConfig) -> Vec<Taxonomy> {
     let tagged = || {
         site.pages
             .iter()
-            .any(|p| p.fm.taxonomies.contains_key(TAGS))
+            .any(|p| p.fm.taxonomies.contains_key(TAGS) || !p.body.tags.is_empty())
     };
     if !names.iter().any(|n| n == TAGS) && tagged() {
         names.push(TAGS.to_string());
@@ -44,10 +44,15 @@ pub fn collect(site: &Site, config: &SiteConfig) -> Vec<Taxonomy> {
         .map(|name| {
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
             for id in site.ids() {
-                let Some(values) = site.page(id).fm.taxonomies.get(name) else {
-                    continue;
+                let page = site.page(id);
+                let written = page.fm.taxonomies.get(name).into_iter().flatten();
+                // Inline `#tags` join the page's tags.
+                let inline = if name == TAGS {
+                    &page.body.tags[..]
+                } else {
+                    &[]
                 };
-                for value in values {
+                for value in written.chain(inline) {
                     // A nested tag (`area/sub`) files the page under each level.
                     let levels = if name == TAGS {
                         nested(value)
@@ -96,7 +101,7 @@ fn nested(tag: &str) -> Vec<&str> {
 }
 
 /// A term's URL path below its taxonomy: each `/`-separated level made a slug.
-fn term_slug(term: &str) -> String {
+pub fn term_slug(term: &str) -> String {
     term.split('/')
         .filter(|level| !level.trim().is_empty())
         .map(slugify)

@@ -122,6 +122,8 @@ const VAULT_DIAGNOSTICS: &[(&str, &str, &str, u64, u64, &str)] = &[
     ("error", "broken-anchor", "Inbox/Scratch.md", 4, 11, "Glossary#Working methd]]"),
     ("error", "broken-anchor", "Inbox/Scratch.md", 5, 11, "Ada Lovelace#^no-such-block]]"),
     ("error", "broken-link", "Inbox/Scratch.md", 6, 23, "missing-chart.png)"),
+    // Two notes that show each other in place.
+    ("error", "embed-cycle", "Loops/Loop B.md", 3, 4, "Loop A]]"),
 ];
 
 /// The text of `file` in the vault fixture from `line`:`column` (1-based, in characters).
@@ -186,6 +188,7 @@ fn fixed_vault() -> Copy {
             "descriptoin:",
             "description:",
         ),
+        ("Loops/Loop B.md", "![[Loop A]]", "[[Loop A]]"),
     ] {
         vault.edit(file, from, to);
     }
@@ -311,18 +314,20 @@ const VAULT_LINKS: &[(&str, &[&str])] = &[
     (
         "projects/website-redesign/index.html",
         &[
-            "/team/people/ada-lovelace/",                 // [[The Countess]]
-            "/reference/glossary/",                       // (Glossary.md): by name, anywhere
-            "/reference/bases/bases-syntax/",             // [[Bases syntax]]
-            "/reference/glossary/#working-method",        // (…/Glossary.md#Working%20method)
-            "/reference/glossary/#working-method",        // (…/Glossary.md#working-method)
-            "/team/people/grace-hopper/",                 // (Grace%20Hopper.md)
-            "/team/people/ada-lovelace/",                 // (<Ada Lovelace.md>)
-            "/projects/",                                 // (/projects/): an output URL
-            "/attachments/diagram%20one.png",             // ![…](<../Attachments/diagram one.png>)
-            "/attachments/Interface.png",                 // ![[Interface.png#interface]]
-            "/attachments/Quarterly%20report.pdf",        // (Quarterly%20report.pdf)
-            "/attachments/Quarterly%20report.pdf#page=3", // ![[Quarterly report.pdf#page=3]]
+            "/team/people/ada-lovelace/",          // [[The Countess]]
+            "/reference/glossary/",                // (Glossary.md): by name, anywhere
+            "/reference/bases/bases-syntax/",      // [[Bases syntax]]
+            "/reference/glossary/#working-method", // (…/Glossary.md#Working%20method)
+            "/reference/glossary/#working-method", // (…/Glossary.md#working-method)
+            "/team/people/grace-hopper/",          // (Grace%20Hopper.md)
+            "/team/people/ada-lovelace/",          // (<Ada Lovelace.md>)
+            "/projects/",                          // (/projects/): an output URL
+            "/attachments/diagram%20one.png",      // ![…](<../Attachments/diagram one.png>)
+            "/attachments/Interface.png",          // ![[Interface.png#interface]]
+            "/attachments/Quarterly%20report.pdf", // (Quarterly%20report.pdf)
+            // ![[Quarterly report.pdf#page=3]]: shown in a frame, with a link to it
+            "/attachments/Quarterly%20report.pdf#page=3",
+            "/attachments/Quarterly%20report.pdf#page=3",
             // (../Inbox/Secret%20plans.md) and [[Half-done idea]]: left out
             "#goals--non-goals", // [[#Goals & non-goals|the goals]]
             "#timeline",         // [[#Timeline]]
@@ -1071,4 +1076,112 @@ fn diagnostics_of_existing_notes() {
     ]);
     let output = weft_in(dir.path(), &["check"]);
     insta::assert_snapshot!("existing_notes", stderr(&output, dir.path()));
+}
+
+// ---------------------------------------------------------------------------------------
+// Obsidian's syntax, rendered
+// ---------------------------------------------------------------------------------------
+
+/// The inner HTML of a page's `<div class="content">`.
+fn content_html(html: &str) -> String {
+    let html = Html::parse_document(html);
+    content(&html).inner_html()
+}
+
+/// `Reference/Showcase.md` as its author saw it in Obsidian: highlights, inline tags, comments
+/// left out, attachments by kind and size, callouts (folded, nested, custom, GitHub's) and
+/// notes shown in place (whole, a section, a block), each snapshotted.
+#[test]
+fn obsidian_syntax_renders_as_in_obsidian() {
+    let vault = fixed_vault();
+    let output = vault.build();
+    assert!(output.status.success(), "{}", stderr(&output, &vault.root));
+    let html = content_html(&vault.page("reference/showcase/index.html"));
+    insta::assert_snapshot!("showcase", html);
+    // Inline tags join the page's tags, nested ones filed under each level.
+    for tag in [
+        "tags/reference/",
+        "tags/area/",
+        "tags/area/sub/",
+        "tags/showcase/",
+    ] {
+        let term = vault.page(&format!("{tag}index.html"));
+        assert!(
+            term.contains("/reference/showcase/"),
+            "{tag} lists the page"
+        );
+    }
+}
+
+/// A comment's words and links are nowhere in the output: not the page, not the search
+/// index, not the feed or the map.
+#[test]
+fn comments_are_nowhere_in_the_output() {
+    let vault = fixed_vault();
+    let output = vault.build();
+    assert!(output.status.success(), "{}", stderr(&output, &vault.root));
+    for file in walkdir::WalkDir::new(vault.out())
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !file.file_type().is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(file.path()).expect("read");
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in [
+            "Kestrel",
+            "Nonexistent comment link",
+            "nonexistent-comment-link",
+        ] {
+            assert!(
+                !text.contains(secret),
+                "{secret} in {}",
+                file.path().display()
+            );
+        }
+    }
+}
+
+/// Notes that show each other in place are an error that shows the chain; the build stops.
+#[test]
+fn an_embed_cycle_shows_the_chain() {
+    let dir = notes(&[
+        ("A.md", "A shows ![[B]] in place? No, below.\n\n![[B]]\n"),
+        ("B.md", "![[C#Part]]\n"),
+        ("C.md", "## Part\n\n![[A]]\n"),
+    ]);
+    let output = weft_in(dir.path(), &["check"]);
+    let text = stderr(&output, dir.path());
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert_eq!(text.matches("error[embed-cycle]").count(), 1, "{text}");
+    assert!(text.contains("A.md → B.md → C.md → A.md"), "{text}");
+}
+
+/// A note that embeds another ten times, down twelve levels (10^12 copies if shown in full),
+/// builds with a warning, each page showing at most the bounded number of notes.
+#[test]
+fn embeds_past_the_bounds_are_links_with_a_warning() {
+    let mut files: Vec<(String, String)> = (0..12)
+        .map(|level| {
+            let next = format!("![[Level {}]]\n\n", level + 1);
+            (
+                format!("Level {level}.md"),
+                format!("Level {level}.\n\n{}", next.repeat(10)),
+            )
+        })
+        .collect();
+    files.push(("Level 12.md".into(), "The bottom.\n".into()));
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = notes(&borrowed);
+    let (output, out) = build_beside(dir.path());
+    let text = stderr(&output, dir.path());
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("warning[embed-limit]"), "{text}");
+    let top = std::fs::read_to_string(out.join("level-0/index.html")).expect("page");
+    assert!(top.len() < 1_000_000, "the top page is {} bytes", top.len());
+    assert!(top.contains("class=\"embed\""));
 }

@@ -40,9 +40,18 @@ fuzz_target!(|data: &[u8]| {
         Placeholder::Url(n)
         | Placeholder::Text(n)
         | Placeholder::Open(n)
-        | Placeholder::Close(n) => {
+        | Placeholder::Close(n)
+        | Placeholder::Embed(n) => {
             assert!(n < count, "placeholder {n} of {count} links");
             String::from("/filled/")
+        }
+        Placeholder::Tag(n) => {
+            assert!(
+                n < rendered.tags.len(),
+                "tag {n} of {}",
+                rendered.tags.len()
+            );
+            String::from("/tags/filled/")
         }
     });
     assert!(!html.contains('\0'), "a marker is left in {html:?}");

@@ -143,6 +143,7 @@ fn same_place(page: &Page, parsed: &Parsed) -> bool {
         summary: _,
         title: body_title,
         blocks,
+        tags,
     } = &*page.body;
     let link = |l: &LinkRef| (l.dest.clone(), l.kind, l.internal);
     let same_links = links.len() == parsed.body().links.len()
@@ -153,6 +154,7 @@ fn same_place(page: &Page, parsed: &Parsed) -> bool {
     *title == new.title
         && *body_title == parsed.body().title
         && *blocks == parsed.body().blocks
+        && *tags == parsed.body().tags
         && *publish == new.publish
         && value(permalink) == value(&new.permalink)
         && *draft == new.draft
