@@ -265,7 +265,9 @@ fn validate(config: &SiteConfig, source: &Source) -> Vec<Diagnostic> {
                     .help("taxonomy and relation names become front matter keys and URLs"),
             );
         }
-        if BUILTIN_KEYS.contains(&name) || !seen.insert(name) {
+        // `tags` is a taxonomy without declaring it; declaring it is no harm.
+        let builtin = BUILTIN_KEYS.contains(&name) && !(key == "taxonomies" && name == TAGS);
+        if builtin || !seen.insert(name) {
             problems.push(
                 Diagnostic::error(Code::InvalidConfig, format!("`{name}` is used twice as a front matter key"))
                     .at(source, span)
@@ -322,5 +324,20 @@ impl SiteConfig {
     /// A suggestion for an unknown front matter key.
     pub fn suggest_key(&self, key: &str) -> Option<String> {
         did_you_mean(key, self.front_matter_keys())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_may_be_declared_or_not() {
+        let source = SourceFile::new(CONFIG_FILE, "taxonomies: [tags, topics]\n".into());
+        let config: SiteConfig = serde_yaml::from_str(&source.text).expect("config");
+        assert!(validate(&config, &source).is_empty());
+        let source = SourceFile::new(CONFIG_FILE, "taxonomies: [title]\n".into());
+        let config: SiteConfig = serde_yaml::from_str(&source.text).expect("config");
+        assert_eq!(validate(&config, &source).len(), 1);
     }
 }

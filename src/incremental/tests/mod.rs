@@ -540,3 +540,43 @@ fn the_map_can_wait() {
     site.write("content/many/p07.md", &p07("Back."));
     assert_eq!(site.outcome(&["content/many/p07.md"]).pending.len(), 2);
 }
+
+/// A page that shows another note in place (`![[install#Steps]]`) is made again when that
+/// note changes, the part it shows or not: the embed reads the note as the note's own page
+/// does.
+#[test]
+fn a_page_showing_a_note_in_place_follows_the_note() {
+    let mut site = Fixture::new();
+    site.update(&[]);
+    site.write(
+        "content/guide/deep/er/leaf.md",
+        &page(
+            "Leaf",
+            "",
+            "At the bottom, the steps:\n\n![[install#Steps]]\n\n![[usage]]",
+        ),
+    );
+    site.update(&["content/guide/deep/er/leaf.md"]);
+    site.write(
+        "content/guide/install.md",
+        &page(
+            "Install",
+            "topics: [setup]\nrelated: [\"[[Usage]]\"]\n",
+            "First paragraph.\n\n## Steps\n\nRun it twice. See [[Usage#options]].",
+        ),
+    );
+    let made = site.update(&["content/guide/install.md"]);
+    assert!(
+        made >= 2,
+        "install and the leaf that shows its steps: {made}"
+    );
+    site.write(
+        "content/guide/usage.md",
+        &page(
+            "Usage",
+            "topics: [setup, daily]\naliases: [/old/usage/]\n",
+            "Use it well, with [[p20]].\n\n## Options\n\nSome. Back to [install](install.md#steps).\n\n![map](bundle/map.png)",
+        ),
+    );
+    site.update(&["content/guide/usage.md"]);
+}
