@@ -16,77 +16,84 @@ pub enum Severity {
     Warning,
 }
 
+mod explain;
+
+pub use explain::Files;
+
 /// What kind of problem a diagnostic is: each has a stable kebab-case name (`broken-link`),
-/// shown after `error`, in `--format json` and in GitHub's annotations.
+/// shown after `error`, in `--format json` and in GitHub's annotations. What each means, an
+/// example and the fix: [`Code::meaning`], [`Code::example`], [`Code::fix`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
-    /// A link or relation names more than one page.
     AmbiguousLink,
-    /// A link's `#anchor` is no heading on its page.
     BrokenAnchor,
-    /// A link to another site is broken (`check --external`).
     BrokenExternalLink,
-    /// A link or relation leads to no page or file.
     BrokenLink,
-    /// Something in weft.yaml deserves a look.
-    Config,
-    /// The home page is a draft.
     DraftHomePage,
-    /// An alias is taken by another alias or a page.
     DuplicateAlias,
-    /// Two headings of a page have the same id.
     DuplicateId,
-    /// Two outputs would be written to one path.
     DuplicateOutput,
-    /// Two pages have one URL.
     DuplicateUrl,
-    /// An alias leads outside the site.
-    InvalidAlias,
-    /// weft.yaml cannot be used.
-    InvalidConfig,
-    /// A date is not a date.
-    InvalidDate,
-    /// A front matter value has the wrong type.
-    InvalidFrontMatter,
-    /// A slug is not a safe URL segment.
-    InvalidSlug,
-    /// A file is not UTF-8.
-    InvalidUtf8,
-    /// Front matter is not YAML.
-    InvalidYaml,
-    /// A file or folder cannot be read.
-    Io,
-    /// An image has no alt text.
-    MissingAlt,
-    /// A page asks for a template that does not exist.
-    MissingTemplate,
-    /// weft.yaml names a theme that does not exist.
-    MissingTheme,
-    /// A symbolic link leads outside the site.
-    OutsideRoot,
-    /// Notes embed one another in a cycle.
     EmbedCycle,
-    /// A page would show more embedded notes, or deeper, than weft shows.
     EmbedLimit,
-    /// A link names a page that is left out of the site (a draft, or not published).
+    InvalidAlias,
+    InvalidConfig,
+    InvalidDate,
+    InvalidFrontMatter,
+    InvalidSlug,
+    InvalidUtf8,
+    InvalidYaml,
+    Io,
     LinkToLeftOut,
-    /// A page is over the size limit.
+    MissingAlt,
+    MissingTemplate,
+    MissingTheme,
+    OutsideRoot,
     PageTooLarge,
-    /// The search index cannot be made.
     SearchIndex,
-    /// A page names itself in a relation.
     SelfRelation,
-    /// A template does not parse or fails to render.
     Template,
-    /// Front matter has no closing `---`.
     UnclosedFrontMatter,
-    /// Front matter has a key weft does not know.
     UnknownKey,
-    /// A link to another site could not be checked (`check --external`).
     UnverifiedExternalLink,
 }
 
 impl Code {
+    /// Every code, in the order of their names.
+    pub const ALL: [Code; 31] = [
+        Code::AmbiguousLink,
+        Code::BrokenAnchor,
+        Code::BrokenExternalLink,
+        Code::BrokenLink,
+        Code::DraftHomePage,
+        Code::DuplicateAlias,
+        Code::DuplicateId,
+        Code::DuplicateOutput,
+        Code::DuplicateUrl,
+        Code::EmbedCycle,
+        Code::EmbedLimit,
+        Code::InvalidAlias,
+        Code::InvalidConfig,
+        Code::InvalidDate,
+        Code::InvalidFrontMatter,
+        Code::InvalidSlug,
+        Code::InvalidUtf8,
+        Code::InvalidYaml,
+        Code::Io,
+        Code::LinkToLeftOut,
+        Code::MissingAlt,
+        Code::MissingTemplate,
+        Code::MissingTheme,
+        Code::OutsideRoot,
+        Code::PageTooLarge,
+        Code::SearchIndex,
+        Code::SelfRelation,
+        Code::Template,
+        Code::UnclosedFrontMatter,
+        Code::UnknownKey,
+        Code::UnverifiedExternalLink,
+    ];
+
     /// The stable name: `broken-link`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -94,12 +101,13 @@ impl Code {
             Code::BrokenAnchor => "broken-anchor",
             Code::BrokenExternalLink => "broken-external-link",
             Code::BrokenLink => "broken-link",
-            Code::Config => "config",
             Code::DraftHomePage => "draft-home-page",
             Code::DuplicateAlias => "duplicate-alias",
             Code::DuplicateId => "duplicate-id",
             Code::DuplicateOutput => "duplicate-output",
             Code::DuplicateUrl => "duplicate-url",
+            Code::EmbedCycle => "embed-cycle",
+            Code::EmbedLimit => "embed-limit",
             Code::InvalidAlias => "invalid-alias",
             Code::InvalidConfig => "invalid-config",
             Code::InvalidDate => "invalid-date",
@@ -108,12 +116,10 @@ impl Code {
             Code::InvalidUtf8 => "invalid-utf8",
             Code::InvalidYaml => "invalid-yaml",
             Code::Io => "io",
+            Code::LinkToLeftOut => "link-to-left-out",
             Code::MissingAlt => "missing-alt",
             Code::MissingTemplate => "missing-template",
             Code::MissingTheme => "missing-theme",
-            Code::LinkToLeftOut => "link-to-left-out",
-            Code::EmbedCycle => "embed-cycle",
-            Code::EmbedLimit => "embed-limit",
             Code::OutsideRoot => "outside-root",
             Code::PageTooLarge => "page-too-large",
             Code::SearchIndex => "search-index",
@@ -731,7 +737,7 @@ mod tests {
             .to_json();
         assert_eq!(both["related"][0]["line"], 2);
         assert_eq!(both["related"][0]["label"], "and here");
-        let nowhere = Diagnostic::warning(Code::Config, "a, b").to_json();
+        let nowhere = Diagnostic::warning(Code::SearchIndex, "a, b").to_json();
         assert!(nowhere["file"].is_null() && nowhere["line"].is_null());
     }
 

@@ -12,7 +12,7 @@ use crate::pipeline;
 
 /// weft: a static site generator for cross-linked documentation and knowledge bases.
 #[derive(Debug, Parser)]
-#[command(name = "weft", version, about, propagate_version = true)]
+#[command(name = "weft", version = VERSION, about, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -38,6 +38,22 @@ enum Command {
     /// Create a new site or page.
     #[command(subcommand)]
     New(NewCommand),
+    /// Print a completion script for a shell, e.g. `weft completions bash > ~/.local/share/bash-completion/completions/weft`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `weft man > ~/.local/share/man/man1/weft.1`.
+    Man,
+}
+
+/// weft's version, with the commit it was built from when built from a git checkout
+/// (see build.rs).
+pub const VERSION: &str = env!("WEFT_VERSION");
+
+/// The command line's definition, for its reference, completions and manual page.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
 }
 
 /// How `build` and `check` write diagnostics.
@@ -178,5 +194,16 @@ pub fn run() -> u8 {
         }),
         Command::New(NewCommand::Site { dir }) => new::site(&dir),
         Command::New(NewCommand::Page { path }) => new::page(&cli.root, &path),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut command(), "weft", &mut std::io::stdout());
+            0
+        }
+        Command::Man => match clap_mangen::Man::new(command()).render(&mut std::io::stdout()) {
+            Ok(()) => 0,
+            Err(err) => {
+                eprintln!("error: cannot write the manual page: {err}");
+                1
+            }
+        },
     }
 }

@@ -5,4 +5,5 @@ pub mod build;
 pub mod cli;
 pub mod new;
 pub mod progress;
+pub mod reference;
 pub mod serve;
