@@ -74,10 +74,10 @@ async function serve(root) {
 
 /** Types `query` into the search box; returns the result links (href) once they show. */
 async function search(page, query) {
-  const input = page.locator("#search input[type=search]");
+  const input = page.locator("#weftSearch input[type=search]");
   await input.fill("");
   await input.fill(query);
-  const status = page.locator("#search [role=status]");
+  const status = page.locator("#weftSearch [role=status]");
   await status.filter({ hasText: query }).waitFor({ timeout: 15000 });
   return page.locator("#weftSearch .search-results a").evaluateAll((links) => links.map((a) => a.href));
 }
@@ -181,7 +181,7 @@ async function main() {
       return route.abort();
     });
     await page.goto(`${origin}${BASE_PATH}`);
-    check("the header has a search box", (await page.locator("#search input[type=search]").count()) === 1);
+    check("the header has a search box", (await page.locator("#weftSearch input[type=search]").count()) === 1);
 
     for (const [query, expected] of CASES) {
       const want = `${origin}${BASE_PATH}${expected}`;
@@ -208,7 +208,7 @@ async function main() {
       check("a result link opens its page", false, "no results for SSCAT");
     }
     const excerpt = await search(page, "Europol")
-      .then(() => page.locator("#search .search-excerpt mark").count())
+      .then(() => page.locator("#weftSearch .search-excerpt mark").count())
       .catch(() => 0);
     check("excerpts mark the words searched for", excerpt > 0);
     check("no script errors", errors.length === 0, errors.join("; "));
