@@ -369,13 +369,6 @@ pub fn make_alias(
     let v = renderer.view(reads);
     let target = v.link(id);
     let mut context = renderer.base_context(&v);
-    context.insert(
-        "target",
-        &serde_json::json!({
-            "title": target.title,
-            "url": renderer.urls.path(target.url),
-            "permalink": renderer.urls.permalink(target.url),
-        }),
-    );
+    context.insert("target", &renderer.target(target.title, target.url));
     renderer.render("alias.html", &context)
 }

@@ -35,7 +35,7 @@ pub struct Node<'a> {
 }
 
 /// The drawn map, for the `map.html` template.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct MapDrawing {
     /// The `<svg>` element.
     pub svg: String,
@@ -48,7 +48,7 @@ pub struct MapDrawing {
 }
 
 /// One top-level section and its pages.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct MapGroup {
     /// Section title.
     pub title: String,
@@ -56,7 +56,7 @@ pub struct MapGroup {
     pub url: String,
     /// Colour class (`g0`, `g1`, …).
     pub class: String,
-    /// Pages in the group.
+    /// Pages in the group: each its title and URL path.
     pub pages: Vec<(String, String)>,
 }
 

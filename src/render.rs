@@ -59,114 +59,15 @@ impl Urls {
     }
 }
 
-/// A link to a page, for templates.
-#[derive(Serialize)]
-pub struct LinkCtx<'a> {
-    title: &'a str,
-    url: String,
-}
-
-#[derive(Serialize)]
-struct SiteCtx<'a> {
-    title: &'a str,
-    description: Option<&'a str>,
-    language: &'a str,
-    base_url: String,
-    base_path: &'a str,
-    sections: Vec<LinkCtx<'a>>,
-    taxonomies: Vec<LinkCtx<'a>>,
-    search: bool,
-    feed_url: Option<String>,
-    extra: &'a serde_json::Value,
-}
-
-#[derive(Serialize)]
-struct TocEntry<'a> {
-    level: u8,
-    id: &'a str,
-    title: &'a str,
-    children: Vec<TocEntry<'a>>,
-}
-
-#[derive(Serialize)]
-struct BacklinkCtx<'a> {
-    title: &'a str,
-    url: String,
-    kind: &'a str,
-    label: &'a str,
-    /// The page already shows in one of this page's relation groups (e.g. as an inverse).
-    in_relations: bool,
-}
-
-#[derive(Serialize)]
-struct GroupCtx<'a> {
-    key: &'a str,
-    label: &'a str,
-    pages: Vec<LinkCtx<'a>>,
-}
-
-#[derive(Serialize)]
-struct SummaryCtx<'a> {
-    title: &'a str,
-    url: String,
-    description: &'a str,
-    date: Option<String>,
-}
-
-#[derive(Serialize)]
-struct NavCtx<'a> {
-    section: LinkCtx<'a>,
-    pages: Vec<NavItem<'a>>,
-    subsections: Vec<NavItem<'a>>,
-    hidden_before: usize,
-    hidden_after: usize,
-}
-
-#[derive(Serialize)]
-struct NavItem<'a> {
-    title: &'a str,
-    url: String,
-    current: bool,
-}
-
-#[derive(Serialize)]
-struct PageCtx<'a> {
-    kind: &'static str,
-    title: &'a str,
-    /// `description` from the front matter, or else the summary.
-    description: &'a str,
-    /// The text of the first paragraph.
-    summary: &'a str,
-    url: String,
-    permalink: String,
-    source_path: String,
-    content: String,
-    toc: Vec<TocEntry<'a>>,
-    date: Option<String>,
-    updated: Option<String>,
-    word_count: usize,
-    reading_time: usize,
-    extra: &'a serde_json::Value,
-    /// Every front matter key weft does not know, as written.
-    params: &'a serde_json::Map<String, serde_json::Value>,
-    /// Classes for the page's article (`cssclasses`).
-    classes: &'a [String],
-    /// The absolute URL of the page's picture (`image` or `cover`), for link previews.
-    image: Option<String>,
-    taxonomies: Vec<GroupCtx<'a>>,
-    relations: Vec<GroupCtx<'a>>,
-    backlinks: Vec<BacklinkCtx<'a>>,
-    backlinks_more: usize,
-    ancestors: Vec<LinkCtx<'a>>,
-    prev: Option<LinkCtx<'a>>,
-    next: Option<LinkCtx<'a>>,
-    pages: Vec<SummaryCtx<'a>>,
-    subsections: Vec<SummaryCtx<'a>>,
-    nav: Option<NavCtx<'a>>,
-}
-
+mod context;
 mod embed;
 mod nav;
+
+pub use context::template_variables;
+use context::{
+    BacklinkCtx, GroupCtx, LinkCtx, NavCtx, NavItem, PageCtx, SiteCtx, SummaryCtx, TargetCtx,
+    TaxonomyCtx, TermCountCtx, TermCtx, TocEntry,
+};
 
 use embed::Embeds;
 
@@ -594,22 +495,34 @@ impl<'a> Renderer<'a> {
         context
     }
 
+    /// Where an alias of the page titled `title` at `url` redirects.
+    pub fn target<'t>(&self, title: &'t str, url: &str) -> impl Serialize + use<'t> {
+        TargetCtx {
+            title,
+            url: self.urls.path(url),
+            permalink: self.urls.permalink(url),
+        }
+    }
+
     /// Renders a taxonomy's index page.
     pub fn render_taxonomy(&self, v: &View<'_, 'a>, t: usize) -> Result<String, Diagnostic> {
         let (taxonomy, terms) = v.taxonomy_index(t);
         let mut context = self.context_at(v, &self.urls.path(taxonomy.url));
         context.insert(
             "taxonomy",
-            &serde_json::json!({
-                "name": taxonomy.title,
-                "url": self.urls.path(taxonomy.url),
-                "permalink": self.urls.permalink(taxonomy.url),
-                "terms": terms.iter().map(|(term, count)| serde_json::json!({
-                    "name": term.title,
-                    "url": self.urls.path(term.url),
-                    "count": count,
-                })).collect::<Vec<_>>(),
-            }),
+            &TaxonomyCtx {
+                name: taxonomy.title,
+                url: self.urls.path(taxonomy.url),
+                permalink: self.urls.permalink(taxonomy.url),
+                terms: terms
+                    .iter()
+                    .map(|(term, count)| TermCountCtx {
+                        name: term.title,
+                        url: self.urls.path(term.url),
+                        count: *count,
+                    })
+                    .collect(),
+            },
         );
         self.render("taxonomy_list.html", &context)
     }
@@ -627,12 +540,12 @@ impl<'a> Renderer<'a> {
         );
         context.insert(
             "term",
-            &serde_json::json!({
-                "name": term.name,
-                "url": self.urls.path(&term.url),
-                "permalink": self.urls.permalink(&term.url),
-                "pages": term.pages.iter().map(|&p| self.summary(v, p)).collect::<Vec<_>>(),
-            }),
+            &TermCtx {
+                name: &term.name,
+                url: self.urls.path(&term.url),
+                permalink: self.urls.permalink(&term.url),
+                pages: term.pages.iter().map(|&p| self.summary(v, p)).collect(),
+            },
         );
         self.render("taxonomy_term.html", &context)
     }

@@ -32,6 +32,21 @@ fn the_command_line_reference_is_up_to_date() {
     matches_file("docs/reference/cli.md", &weft::commands::reference::cli());
 }
 
+#[test]
+fn the_template_reference_is_up_to_date() {
+    let made = weft::commands::reference::templates();
+    for must in [
+        "`page.title`",
+        "`page.toc[].children`",
+        "`site.base_path`",
+        "`term.pages[].date`",
+        "`map.groups[].pages`",
+    ] {
+        assert!(made.contains(must), "no {must} in the template reference");
+    }
+    matches_file("docs/reference/templates.md", &made);
+}
+
 /// Builds `files` (a site without `weft.yaml` gets `title: Example`) with `weft check` and
 /// returns what it printed, paths relative to the site.
 fn check(files: &[(&str, &str)]) -> (String, String) {

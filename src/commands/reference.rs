@@ -126,3 +126,170 @@ fn table(out: &mut String, args: &[&Arg]) {
 fn is_builtin(arg: &Arg) -> bool {
     matches!(arg.get_id().as_str(), "help" | "version")
 }
+
+/// The reference of every template's variables, `docs/reference/templates.md`, in Markdown:
+/// made from the types the renderer fills in (see [`crate::render::template_variables`]).
+pub fn templates() -> String {
+    let mut out = String::from(
+        "# Template variables\n\n<!-- Made from src/render/context.rs by tests/reference.rs: do not edit by hand. -->\n\n\
+         A theme's templates are [Tera](https://keats.github.io/tera/docs/) templates. These are the\n\
+         variables each one gets; a site overrides a template by putting one of the same name in\n\
+         `templates/`.\n",
+    );
+    let templates = crate::render::template_variables();
+    for (template, variables) in &templates {
+        let names: Vec<String> = variables.iter().map(|v| format!("`{}`", v.name)).collect();
+        let _ = writeln!(out, "\n## `{template}`\n\nGets {}.", names.join(", "));
+    }
+    let mut described: Vec<(&str, &str)> = Vec::new();
+    for (template, variables) in &templates {
+        for variable in variables {
+            if described.contains(&(variable.name, variable.about)) {
+                continue;
+            }
+            // A name that means another thing in another template says which.
+            let heading = if described.iter().any(|(name, _)| *name == variable.name) {
+                format!("`{}` in `{template}`", variable.name)
+            } else {
+                format!("`{}`", variable.name)
+            };
+            described.push((variable.name, variable.about));
+            let value = variable.schema.as_value();
+            let _ = writeln!(out, "\n## {heading}\n\n{}\n", variable.about);
+            out.push_str("| variable | type | what it is |\n|---|---|---|\n");
+            let defs = value.get("$defs").cloned().unwrap_or_default();
+            fields(&mut out, variable.name, value, &defs, &mut Vec::new());
+        }
+    }
+    out
+}
+
+/// Rows for each field of the object `schema`, under `path`, its objects and lists expanded.
+fn fields(
+    out: &mut String,
+    path: &str,
+    schema: &serde_json::Value,
+    defs: &serde_json::Value,
+    seen: &mut Vec<String>,
+) {
+    let schema = resolve(schema, defs);
+    let Some(properties) = schema.get("properties").and_then(|p| p.as_object()) else {
+        if path.contains('.') || path.contains('[') {
+            return;
+        }
+        // A variable that is no object (`nav_html`).
+        let _ = writeln!(out, "| `{path}` | {} | |", type_name(schema));
+        return;
+    };
+    for (name, field) in properties {
+        let field_path = format!("{path}.{name}");
+        let about = field
+            .get("description")
+            .and_then(|d| d.as_str())
+            .unwrap_or("")
+            .replace('\n', " ");
+        let _ = writeln!(out, "| `{field_path}` | {} | {about} |", type_name(field));
+        // Expand an object, or a list of objects, once along each path.
+        let (inner, inner_path) = match items(field, defs) {
+            Some(item) => (item, format!("{field_path}[]")),
+            None => (field.clone(), field_path.clone()),
+        };
+        if let Some(name) = def_name(&inner) {
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name);
+            fields(out, &inner_path, &inner, defs, seen);
+            seen.pop();
+        }
+    }
+}
+
+/// `schema` itself, or the definition it refers to.
+fn resolve<'s>(
+    schema: &'s serde_json::Value,
+    defs: &'s serde_json::Value,
+) -> &'s serde_json::Value {
+    match def_name(schema) {
+        Some(name) => defs.get(&name).unwrap_or(schema),
+        None => schema,
+    }
+}
+
+/// The definition `schema` refers to, through `anyOf` (an optional one) too.
+fn def_name(schema: &serde_json::Value) -> Option<String> {
+    if let Some(reference) = schema.get("$ref").and_then(|r| r.as_str()) {
+        return reference.rsplit('/').next().map(str::to_string);
+    }
+    schema
+        .get("anyOf")
+        .and_then(|a| a.as_array())
+        .and_then(|options| options.iter().find_map(def_name))
+}
+
+/// The item schema of a list, if `schema` is one.
+fn items(schema: &serde_json::Value, defs: &serde_json::Value) -> Option<serde_json::Value> {
+    let schema = resolve(schema, defs);
+    let is_array = match schema.get("type") {
+        Some(serde_json::Value::String(t)) => t == "array",
+        Some(serde_json::Value::Array(types)) => types.iter().any(|t| t == "array"),
+        _ => false,
+    };
+    is_array.then(|| schema.get("items").cloned()).flatten()
+}
+
+/// A field's type, as a template writer reads it.
+fn type_name(schema: &serde_json::Value) -> String {
+    if schema.as_bool() == Some(true) {
+        return "any value".into();
+    }
+    if let Some(options) = schema.get("anyOf").and_then(|a| a.as_array()) {
+        let named: Vec<String> = options
+            .iter()
+            .filter(|o| o.get("type").and_then(|t| t.as_str()) != Some("null"))
+            .map(type_name)
+            .collect();
+        return format!("{}, or nothing", named.join(" or "));
+    }
+    if def_name(schema).is_some() {
+        return "object".into();
+    }
+    let types: Vec<&str> = match schema.get("type") {
+        Some(serde_json::Value::String(t)) => vec![t.as_str()],
+        Some(serde_json::Value::Array(types)) => types.iter().filter_map(|t| t.as_str()).collect(),
+        _ => vec![],
+    };
+    let optional = types.contains(&"null");
+    let main = types
+        .iter()
+        .find(|t| **t != "null")
+        .copied()
+        .unwrap_or("any value");
+    let name = match main {
+        "array" => match schema.get("items") {
+            Some(item) if item.is_array() => "list of pairs".to_string(),
+            Some(item) => format!("list of {}", plural(&type_name(item))),
+            None => "list".into(),
+        },
+        "object" => "map".into(),
+        "integer" => "number".into(),
+        "boolean" => "true or false".into(),
+        "string" => "text".into(),
+        other => other.to_string(),
+    };
+    if optional {
+        format!("{name}, or nothing")
+    } else {
+        name
+    }
+}
+
+/// `object` → `objects`, `text` → `texts`.
+fn plural(name: &str) -> String {
+    match name {
+        "text" => "texts".into(),
+        "object" => "objects".into(),
+        "number" => "numbers".into(),
+        other => other.to_string(),
+    }
+}

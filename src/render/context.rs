@@ -1,0 +1,314 @@
+//! What templates get: one typed context per variable, each field documented. The template
+//! reference, `docs/reference/templates.md`, is made from these types (see
+//! [`template_variables`] and `tests/reference.rs`), so it cannot drift from them.
+
+use schemars::{JsonSchema, Schema, schema_for};
+use serde::Serialize;
+
+use crate::map::MapDrawing;
+
+/// A link to a page.
+#[derive(Serialize, JsonSchema)]
+pub struct LinkCtx<'a> {
+    /// The page's title.
+    pub title: &'a str,
+    /// Its URL path, from the site's root (`/docs/guide/`).
+    pub url: String,
+}
+
+/// The site, the same on every page: `site`.
+#[derive(Serialize, JsonSchema)]
+pub struct SiteCtx<'a> {
+    /// `title` from weft.yaml, or the folder's name.
+    pub title: &'a str,
+    /// `description` from weft.yaml.
+    pub description: Option<&'a str>,
+    /// The language of the content (`language`), for `<html lang>`.
+    pub language: &'a str,
+    /// The site's address, ending in `/` (`https://example.org/docs/`).
+    pub base_url: String,
+    /// The sub-path every URL starts with (`/docs/`, or `/`).
+    pub base_path: &'a str,
+    /// The home page's sections, in order.
+    pub sections: Vec<LinkCtx<'a>>,
+    /// Every taxonomy's index page.
+    pub taxonomies: Vec<LinkCtx<'a>>,
+    /// Whether the search index is built (`search`).
+    pub search: bool,
+    /// The Atom feed's URL path, when `feeds` is on.
+    pub feed_url: Option<String>,
+    /// `extra` from weft.yaml, as written.
+    pub extra: &'a serde_json::Value,
+}
+
+/// One heading in a table of contents, with the headings under it.
+#[derive(Serialize, JsonSchema)]
+pub struct TocEntry<'a> {
+    /// 1 to 6.
+    pub level: u8,
+    /// Its id, the anchor after `#`.
+    pub id: &'a str,
+    /// Its text.
+    pub title: &'a str,
+    /// The headings under it.
+    pub children: Vec<TocEntry<'a>>,
+}
+
+/// A page that links to this one, or relates to it.
+#[derive(Serialize, JsonSchema)]
+pub struct BacklinkCtx<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Its URL path.
+    pub url: String,
+    /// How it points here: `link`, or the relation's key.
+    pub kind: &'a str,
+    /// That, as a reader reads it: `link`, or the relation's label.
+    pub label: &'a str,
+    /// Whether the page already shows in one of this page's relation groups.
+    pub in_relations: bool,
+}
+
+/// A group of pages under one label: a relation, or a taxonomy's terms.
+#[derive(Serialize, JsonSchema)]
+pub struct GroupCtx<'a> {
+    /// The relation's key, or the taxonomy's name.
+    pub key: &'a str,
+    /// What the group is called ("Part of", "Topics").
+    pub label: &'a str,
+    /// The pages, or the terms' pages.
+    pub pages: Vec<LinkCtx<'a>>,
+}
+
+/// A page as a list shows it.
+#[derive(Serialize, JsonSchema)]
+pub struct SummaryCtx<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Its URL path.
+    pub url: String,
+    /// Its description, or else its first paragraph.
+    pub description: &'a str,
+    /// Its `date`, as `YYYY-MM-DD`.
+    pub date: Option<String>,
+}
+
+/// The navigation of the page's section, windowed around the page.
+#[derive(Serialize, JsonSchema)]
+pub struct NavCtx<'a> {
+    /// The section.
+    pub section: LinkCtx<'a>,
+    /// Its pages around this one.
+    pub pages: Vec<NavItem<'a>>,
+    /// Its subsections.
+    pub subsections: Vec<NavItem<'a>>,
+    /// How many of its pages come before the window.
+    pub hidden_before: usize,
+    /// How many come after it.
+    pub hidden_after: usize,
+}
+
+/// One entry of the section navigation.
+#[derive(Serialize, JsonSchema)]
+pub struct NavItem<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Its URL path.
+    pub url: String,
+    /// Whether it is the page being shown.
+    pub current: bool,
+}
+
+/// The page being rendered: `page`.
+#[derive(Serialize, JsonSchema)]
+pub struct PageCtx<'a> {
+    /// `page` or `section`.
+    pub kind: &'static str,
+    /// Its title: `title`, else the `# H1` that opens it, else the file name.
+    pub title: &'a str,
+    /// `description` from the front matter, or else the summary.
+    pub description: &'a str,
+    /// The text of the first paragraph, shortened.
+    pub summary: &'a str,
+    /// Its URL path.
+    pub url: String,
+    /// Its absolute URL.
+    pub permalink: String,
+    /// Its file, from the site's folder (`content/guide/install.md`).
+    pub source_path: String,
+    /// The body, as HTML.
+    pub content: String,
+    /// The table of contents.
+    pub toc: Vec<TocEntry<'a>>,
+    /// `date`, as `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// `updated`, as `YYYY-MM-DD`.
+    pub updated: Option<String>,
+    /// Words in the body.
+    pub word_count: usize,
+    /// Minutes to read it, at 200 words a minute (at least 1).
+    pub reading_time: usize,
+    /// `extra` from the front matter, as written.
+    pub extra: &'a serde_json::Value,
+    /// Every front matter key weft does not know, as written.
+    pub params: &'a serde_json::Map<String, serde_json::Value>,
+    /// Classes for the page's article (`cssclasses`).
+    pub classes: &'a [String],
+    /// The absolute URL of the page's picture (`image` or `cover`), for link previews.
+    pub image: Option<String>,
+    /// Its terms, by taxonomy.
+    pub taxonomies: Vec<GroupCtx<'a>>,
+    /// Its relations, declared here and inverse.
+    pub relations: Vec<GroupCtx<'a>>,
+    /// The pages that point here (at most 200).
+    pub backlinks: Vec<BacklinkCtx<'a>>,
+    /// How many more point here than `backlinks` lists.
+    pub backlinks_more: usize,
+    /// The sections above it, from the home page down.
+    pub ancestors: Vec<LinkCtx<'a>>,
+    /// The page before it in its section.
+    pub prev: Option<LinkCtx<'a>>,
+    /// The page after it.
+    pub next: Option<LinkCtx<'a>>,
+    /// A section's pages, in its order.
+    pub pages: Vec<SummaryCtx<'a>>,
+    /// A section's subsections.
+    pub subsections: Vec<SummaryCtx<'a>>,
+    /// The navigation of its section.
+    pub nav: Option<NavCtx<'a>>,
+}
+
+/// A taxonomy's index page: `taxonomy` in `taxonomy_list.html`.
+#[derive(Serialize, JsonSchema)]
+pub struct TaxonomyCtx<'a> {
+    /// The taxonomy's title ("Topics").
+    pub name: &'a str,
+    /// Its index page's URL path.
+    pub url: String,
+    /// Its absolute URL.
+    pub permalink: String,
+    /// Its terms, alphabetically.
+    pub terms: Vec<TermCountCtx<'a>>,
+}
+
+/// A term in a taxonomy's index.
+#[derive(Serialize, JsonSchema)]
+pub struct TermCountCtx<'a> {
+    /// The term, as first written.
+    pub name: &'a str,
+    /// Its page's URL path.
+    pub url: String,
+    /// How many pages have it.
+    pub count: usize,
+}
+
+/// A term's page: `term` in `taxonomy_term.html` (with `taxonomy`, a link to its index).
+#[derive(Serialize, JsonSchema)]
+pub struct TermCtx<'a> {
+    /// The term, as first written.
+    pub name: &'a str,
+    /// Its page's URL path.
+    pub url: String,
+    /// Its absolute URL.
+    pub permalink: String,
+    /// The pages that have it, by title.
+    pub pages: Vec<SummaryCtx<'a>>,
+}
+
+/// Where an alias redirects: `target` in `alias.html`.
+#[derive(Serialize, JsonSchema)]
+pub struct TargetCtx<'a> {
+    /// The page's title.
+    pub title: &'a str,
+    /// Its URL path.
+    pub url: String,
+    /// Its absolute URL.
+    pub permalink: String,
+}
+
+/// One variable a template gets.
+pub struct Variable {
+    /// Its name in the template (`page`).
+    pub name: &'static str,
+    /// What it is.
+    pub about: &'static str,
+    /// Its type, as a JSON schema.
+    pub schema: Schema,
+}
+
+/// Every template of a theme, with the variables it gets.
+pub fn template_variables() -> Vec<(&'static str, Vec<Variable>)> {
+    let site = || Variable {
+        name: "site",
+        about: "The site.",
+        schema: schema_for!(SiteCtx<'static>),
+    };
+    let nav = || Variable {
+        name: "nav_html",
+        about: "The section navigation, as HTML (empty where there is none).",
+        schema: schema_for!(String),
+    };
+    let page = || Variable {
+        name: "page",
+        about: "The page.",
+        schema: schema_for!(PageCtx<'static>),
+    };
+    vec![
+        ("page.html", vec![site(), page(), nav()]),
+        ("section.html", vec![site(), page(), nav()]),
+        ("index.html", vec![site(), page(), nav()]),
+        (
+            "taxonomy_list.html",
+            vec![
+                site(),
+                nav(),
+                Variable {
+                    name: "taxonomy",
+                    about: "The taxonomy.",
+                    schema: schema_for!(TaxonomyCtx<'static>),
+                },
+            ],
+        ),
+        (
+            "taxonomy_term.html",
+            vec![
+                site(),
+                nav(),
+                Variable {
+                    name: "taxonomy",
+                    about: "A link to the taxonomy's index page.",
+                    schema: schema_for!(LinkCtx<'static>),
+                },
+                Variable {
+                    name: "term",
+                    about: "The term.",
+                    schema: schema_for!(TermCtx<'static>),
+                },
+            ],
+        ),
+        (
+            "map.html",
+            vec![
+                site(),
+                nav(),
+                Variable {
+                    name: "map",
+                    about: "The map of the site, drawn.",
+                    schema: schema_for!(MapDrawing),
+                },
+            ],
+        ),
+        ("404.html", vec![site(), nav()]),
+        (
+            "alias.html",
+            vec![
+                site(),
+                Variable {
+                    name: "target",
+                    about: "The page the alias leads to.",
+                    schema: schema_for!(TargetCtx<'static>),
+                },
+            ],
+        ),
+    ]
+}
