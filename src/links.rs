@@ -481,6 +481,11 @@ impl<'a> Resolver<'a> {
         if anchors.ids.contains(anchor) {
             return Ok(Some(anchor.to_string()));
         }
+        // `#Working method` is most often the heading whose id its text makes.
+        let slug = crate::markdown::heading_id(anchor);
+        if !anchor.contains('#') && anchors.ids.contains(slug.as_str()) {
+            return Ok(Some(slug));
+        }
         // By text, as Obsidian writes it: each level of a nested link in order.
         let parts: Vec<String> = anchor
             .split('#')

@@ -179,6 +179,7 @@ pub fn parse(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Body {
     let text = obsidian::without_comments(&file.text[body.clone()]);
+    let comments = matches!(text, std::borrow::Cow::Owned(_));
     let text = text.as_ref();
     let mut writer = BodyWriter {
         file,
@@ -189,6 +190,7 @@ pub fn parse(
         quotes: Vec::new(),
         mark_open: None,
         in_code: false,
+        comments,
         diagnostics,
         out: Vec::new(),
         rendered: Body::default(),
@@ -240,6 +242,8 @@ struct BodyWriter<'a, 'd> {
     mark_open: Option<usize>,
     /// Whether the walk is in a code block, whose text is as written.
     in_code: bool,
+    /// Whether the body had `%%comments%%`, blanked out.
+    comments: bool,
     diagnostics: &'d mut Vec<Diagnostic>,
     out: Vec<Event<'a>>,
     rendered: Body,
@@ -372,6 +376,13 @@ impl<'a> BodyWriter<'a, '_> {
         let mut first = self.out.len();
         while first > slot + 1 && matches!(self.out[first - 1], Event::Text(_)) {
             first -= 1;
+        }
+        // Nearly every block has no `^`: no need to put its text together.
+        let caret = self.out[first..]
+            .iter()
+            .any(|e| matches!(e, Event::Text(t) if t.contains('^')));
+        if !caret {
+            return None;
         }
         let run: String = self.out[first..]
             .iter()
@@ -682,12 +693,14 @@ impl<'a> BodyWriter<'a, '_> {
     /// Writes text, with its `==highlights==` and inline `#tags`.
     fn push_text(&mut self, text: CowStr<'a>) {
         // Where a comment was blanked out, one space is left.
-        let text = if self.in_code || !text.contains("   ") {
+        let bytes = text.as_bytes();
+        let blanked = self.comments && bytes.windows(3).any(|w| w == b"   ");
+        let text = if self.in_code || !blanked {
             text
         } else {
             CowStr::from(collapse_spaces(&text))
         };
-        if self.in_code || (!text.contains("==") && !text.contains('#')) {
+        if self.in_code || memchr::memchr2(b'=', b'#', text.as_bytes()).is_none() {
             self.out.push(Event::Text(text));
             return;
         }

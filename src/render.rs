@@ -59,11 +59,10 @@ impl Urls {
     }
 }
 
-mod context;
+pub mod context;
 mod embed;
 mod nav;
 
-pub use context::template_variables;
 use context::{
     BacklinkCtx, GroupCtx, LinkCtx, NavCtx, NavItem, PageCtx, SiteCtx, SummaryCtx, TargetCtx,
     TaxonomyCtx, TermCountCtx, TermCtx, TocEntry,

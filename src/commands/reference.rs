@@ -4,6 +4,10 @@
 use std::fmt::Write as _;
 
 use clap::{Arg, Command};
+use schemars::{Schema, schema_for};
+
+use crate::map::MapDrawing;
+use crate::render::context;
 
 /// The reference of every command, option and argument, in Markdown.
 pub fn cli() -> String {
@@ -128,7 +132,7 @@ fn is_builtin(arg: &Arg) -> bool {
 }
 
 /// The reference of every template's variables, `docs/reference/templates.md`, in Markdown:
-/// made from the types the renderer fills in (see [`crate::render::template_variables`]).
+/// made from the types the renderer fills in ([`crate::render::context`]).
 pub fn templates() -> String {
     let mut out = String::from(
         "# Template variables\n\n<!-- Made from src/render/context.rs by tests/reference.rs: do not edit by hand. -->\n\n\
@@ -136,7 +140,7 @@ pub fn templates() -> String {
          variables each one gets; a site overrides a template by putting one of the same name in\n\
          `templates/`.\n",
     );
-    let templates = crate::render::template_variables();
+    let templates = template_variables();
     for (template, variables) in &templates {
         let names: Vec<String> = variables.iter().map(|v| format!("`{}`", v.name)).collect();
         let _ = writeln!(out, "\n## `{template}`\n\nGets {}.", names.join(", "));
@@ -292,4 +296,91 @@ fn plural(name: &str) -> String {
         "number" => "numbers".into(),
         other => other.to_string(),
     }
+}
+
+/// One variable a template gets.
+pub struct Variable {
+    /// Its name in the template (`page`).
+    pub name: &'static str,
+    /// What it is.
+    pub about: &'static str,
+    /// Its type, as a JSON schema.
+    pub schema: Schema,
+}
+
+/// Every template of a theme, with the variables it gets.
+pub fn template_variables() -> Vec<(&'static str, Vec<Variable>)> {
+    let site = || Variable {
+        name: "site",
+        about: "The site.",
+        schema: schema_for!(context::SiteCtx<'static>),
+    };
+    let nav = || Variable {
+        name: "nav_html",
+        about: "The section navigation, as HTML (empty where there is none).",
+        schema: schema_for!(String),
+    };
+    let page = || Variable {
+        name: "page",
+        about: "The page.",
+        schema: schema_for!(context::PageCtx<'static>),
+    };
+    vec![
+        ("page.html", vec![site(), page(), nav()]),
+        ("section.html", vec![site(), page(), nav()]),
+        ("index.html", vec![site(), page(), nav()]),
+        (
+            "taxonomy_list.html",
+            vec![
+                site(),
+                nav(),
+                Variable {
+                    name: "taxonomy",
+                    about: "The taxonomy.",
+                    schema: schema_for!(context::TaxonomyCtx<'static>),
+                },
+            ],
+        ),
+        (
+            "taxonomy_term.html",
+            vec![
+                site(),
+                nav(),
+                Variable {
+                    name: "taxonomy",
+                    about: "A link to the taxonomy's index page.",
+                    schema: schema_for!(context::LinkCtx<'static>),
+                },
+                Variable {
+                    name: "term",
+                    about: "The term.",
+                    schema: schema_for!(context::TermCtx<'static>),
+                },
+            ],
+        ),
+        (
+            "map.html",
+            vec![
+                site(),
+                nav(),
+                Variable {
+                    name: "map",
+                    about: "The map of the site, drawn.",
+                    schema: schema_for!(MapDrawing),
+                },
+            ],
+        ),
+        ("404.html", vec![site(), nav()]),
+        (
+            "alias.html",
+            vec![
+                site(),
+                Variable {
+                    name: "target",
+                    about: "The page the alias leads to.",
+                    schema: schema_for!(context::TargetCtx<'static>),
+                },
+            ],
+        ),
+    ]
 }

@@ -1,11 +1,9 @@
 //! What templates get: one typed context per variable, each field documented. The template
 //! reference, `docs/reference/templates.md`, is made from these types (see
-//! [`template_variables`] and `tests/reference.rs`), so it cannot drift from them.
+//! `commands::reference::templates` and `tests/reference.rs`), so it cannot drift from them.
 
-use schemars::{JsonSchema, Schema, schema_for};
+use schemars::JsonSchema;
 use serde::Serialize;
-
-use crate::map::MapDrawing;
 
 /// A link to a page.
 #[derive(Serialize, JsonSchema)]
@@ -224,91 +222,4 @@ pub struct TargetCtx<'a> {
     pub url: String,
     /// Its absolute URL.
     pub permalink: String,
-}
-
-/// One variable a template gets.
-pub struct Variable {
-    /// Its name in the template (`page`).
-    pub name: &'static str,
-    /// What it is.
-    pub about: &'static str,
-    /// Its type, as a JSON schema.
-    pub schema: Schema,
-}
-
-/// Every template of a theme, with the variables it gets.
-pub fn template_variables() -> Vec<(&'static str, Vec<Variable>)> {
-    let site = || Variable {
-        name: "site",
-        about: "The site.",
-        schema: schema_for!(SiteCtx<'static>),
-    };
-    let nav = || Variable {
-        name: "nav_html",
-        about: "The section navigation, as HTML (empty where there is none).",
-        schema: schema_for!(String),
-    };
-    let page = || Variable {
-        name: "page",
-        about: "The page.",
-        schema: schema_for!(PageCtx<'static>),
-    };
-    vec![
-        ("page.html", vec![site(), page(), nav()]),
-        ("section.html", vec![site(), page(), nav()]),
-        ("index.html", vec![site(), page(), nav()]),
-        (
-            "taxonomy_list.html",
-            vec![
-                site(),
-                nav(),
-                Variable {
-                    name: "taxonomy",
-                    about: "The taxonomy.",
-                    schema: schema_for!(TaxonomyCtx<'static>),
-                },
-            ],
-        ),
-        (
-            "taxonomy_term.html",
-            vec![
-                site(),
-                nav(),
-                Variable {
-                    name: "taxonomy",
-                    about: "A link to the taxonomy's index page.",
-                    schema: schema_for!(LinkCtx<'static>),
-                },
-                Variable {
-                    name: "term",
-                    about: "The term.",
-                    schema: schema_for!(TermCtx<'static>),
-                },
-            ],
-        ),
-        (
-            "map.html",
-            vec![
-                site(),
-                nav(),
-                Variable {
-                    name: "map",
-                    about: "The map of the site, drawn.",
-                    schema: schema_for!(MapDrawing),
-                },
-            ],
-        ),
-        ("404.html", vec![site(), nav()]),
-        (
-            "alias.html",
-            vec![
-                site(),
-                Variable {
-                    name: "target",
-                    about: "The page the alias leads to.",
-                    schema: schema_for!(TargetCtx<'static>),
-                },
-            ],
-        ),
-    ]
 }
