@@ -104,7 +104,7 @@ pub struct Resolver<'a> {
     /// Files in the content folder by their path there: their URL may differ (slugs).
     assets: HashMap<String, &'a str>,
     /// Their URLs by file name, lower-cased, for attachments found by name.
-    assets_by_name: HashMap<String, Vec<&'a str>>,
+    assets_by_name: HashMap<String, Vec<(String, &'a str)>>,
     files: HashSet<String>,
     anchors: Vec<Anchors<'a>>,
     /// The content paths of the Markdown files weft refused to read.
@@ -236,14 +236,15 @@ impl<'a> Resolver<'a> {
             .map(|id| (site.page(id).url.trim_end_matches('/'), id))
             .collect();
         let mut assets = HashMap::new();
-        let mut assets_by_name: HashMap<String, Vec<&str>> = HashMap::new();
+        let mut assets_by_name: HashMap<String, Vec<(String, &str)>> = HashMap::new();
         for (url, asset) in &site.assets {
             assets.insert(display_path(&asset.rel), url.as_str());
             let name = asset.rel.file_name().unwrap_or_default().to_string_lossy();
+            let rel = display_path(&asset.rel).to_lowercase();
             assets_by_name
                 .entry(name.to_lowercase())
                 .or_default()
-                .push(url.as_str());
+                .push((rel, url.as_str()));
         }
         let mut left_out = HashMap::new();
         for (index, page) in site.left_out.iter().enumerate() {
@@ -548,16 +549,24 @@ impl<'a> Resolver<'a> {
         if self.files.contains(&url) {
             return Ok(Target::File(url));
         }
+        // By name anywhere, the path written being the end of the file's; of several, the one
+        // nearest the page.
         let name = path.rsplit('/').next().unwrap_or(path).to_lowercase();
         if let Some(named) = self.assets_by_name.get(&name) {
             let suffix = path.trim_start_matches(['.', '/']).to_lowercase();
-            let matching: Vec<&str> = named
+            let here = display_path(from_dir).to_lowercase();
+            let shared = |rel: &str| {
+                rel.split('/')
+                    .zip(here.split('/'))
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            };
+            let nearest = named
                 .iter()
-                .copied()
-                .filter(|u| u.to_lowercase().ends_with(&suffix))
-                .collect();
-            if let Some(first) = matching.first().or(named.first()) {
-                return Ok(Target::File(first.to_string()));
+                .filter(|(rel, _)| *rel == suffix || rel.ends_with(&format!("/{suffix}")))
+                .max_by_key(|(rel, _)| (shared(rel), std::cmp::Reverse(rel.len())));
+            if let Some((_, url)) = nearest {
+                return Ok(Target::File(url.to_string()));
             }
         }
         let suggestion = if path.starts_with('/') {

@@ -190,6 +190,8 @@ pub fn parse(
         quotes: Vec::new(),
         mark_open: None,
         in_code: false,
+        in_link: false,
+        tag_index: HashMap::new(),
         comments,
         diagnostics,
         out: Vec::new(),
@@ -242,6 +244,10 @@ struct BodyWriter<'a, 'd> {
     mark_open: Option<usize>,
     /// Whether the walk is in a code block, whose text is as written.
     in_code: bool,
+    /// Whether the walk is in a link's text.
+    in_link: bool,
+    /// The inline tags met, by their index in [`Body::tags`].
+    tag_index: HashMap<String, usize>,
     /// Whether the body had `%%comments%%`, blanked out.
     comments: bool,
     diagnostics: &'d mut Vec<Diagnostic>,
@@ -302,6 +308,7 @@ impl<'a> BodyWriter<'a, '_> {
 
     /// Opens a paragraph or list item, whose end may give it an id.
     fn open_block(&mut self, start: Event<'a>) {
+        self.close_mark();
         if self.depth == 0 {
             self.last_top_block = Some(self.out.len());
         }
@@ -312,6 +319,7 @@ impl<'a> BodyWriter<'a, '_> {
 
     /// Opens a block that cannot take an id from its own text (a list, table, quote, code).
     fn open_other(&mut self, start: Event<'a>) {
+        self.close_mark();
         if self.depth == 0 {
             self.last_top_block = Some(self.out.len());
         }
@@ -377,6 +385,10 @@ impl<'a> BodyWriter<'a, '_> {
         while first > slot + 1 && matches!(self.out[first - 1], Event::Text(_)) {
             first -= 1;
         }
+        // A `==` left open in the run is text: the run becomes one.
+        if self.mark_open.is_some_and(|mark| mark >= first) {
+            self.close_mark();
+        }
         // Nearly every block has no `^`: no need to put its text together.
         let caret = self.out[first..]
             .iter()
@@ -398,11 +410,9 @@ impl<'a> BodyWriter<'a, '_> {
             .to_string();
         let own_line =
             first == slot + 1 || matches!(self.out[first - 1], Event::SoftBreak | Event::HardBreak);
-        if kept.is_empty() && !own_line {
-            return None;
-        }
         self.out.truncate(first);
-        if kept.is_empty() && first > slot + 1 {
+        if kept.is_empty() && own_line && first > slot + 1 {
+            // `^id` on a line of its own: the line break before it goes too.
             self.out.pop();
         } else if !kept.is_empty() {
             self.out.push(Event::Text(kept.into()));
@@ -453,6 +463,8 @@ impl<'a> BodyWriter<'a, '_> {
                 self.start_link(link_type, dest_url, title, span);
             }
             Event::End(TagEnd::Link) => {
+                self.close_mark();
+                self.in_link = false;
                 self.skip_link_text = false;
                 let close = match self.open_link.take() {
                     Some(index) => format!("{MARK}C{index}{MARK}").into(),
@@ -724,15 +736,14 @@ impl<'a> BodyWriter<'a, '_> {
                     }
                 },
                 Piece::Tag(tag) => {
-                    let index = match self.rendered.tags.iter().position(|t| t == tag) {
-                        Some(index) => index,
-                        None => {
-                            self.rendered.tags.push(tag.to_string());
-                            self.rendered.tags.len() - 1
-                        }
-                    };
+                    let tags = &mut self.rendered.tags;
+                    let index = *self.tag_index.entry(tag.to_string()).or_insert_with(|| {
+                        tags.push(tag.to_string());
+                        tags.len() - 1
+                    });
                     let written = format!("#{tag}");
-                    if self.open_link.is_some() {
+                    // No link in a link.
+                    if self.in_link {
                         self.out.push(Event::Text(written.into()));
                     } else {
                         let open = format!("<a class=\"tag\" href=\"{MARK}G{index}{MARK}\">");
@@ -755,9 +766,12 @@ impl<'a> BodyWriter<'a, '_> {
     /// Makes the quote opened at `slot` (now closed) a callout, if it starts with
     /// `[!type]`: a box with a title, or a `<details>` when it folds (`+` open, `-` closed).
     fn make_callout(&mut self, slot: usize) {
-        if !matches!(self.out.get(slot + 1), Some(Event::Start(Tag::Paragraph))) {
-            return;
-        }
+        // The first paragraph, whose opening tag a block id may have named.
+        let paragraph = match self.out.get(slot + 1) {
+            Some(open @ Event::Start(Tag::Paragraph)) => open.clone(),
+            Some(open @ Event::Html(html)) if html.starts_with("<p id=") => open.clone(),
+            _ => return,
+        };
         let mut lead_end = slot + 2;
         let mut lead = String::new();
         while let Some(Event::Text(text)) = self.out.get(lead_end) {
@@ -813,7 +827,7 @@ impl<'a> BodyWriter<'a, '_> {
         self.out.append(&mut title);
         self.out.push(Event::Html(CowStr::Borrowed(title_close)));
         if paragraph_goes_on {
-            self.out.push(Event::Start(Tag::Paragraph));
+            self.out.push(paragraph);
         }
         self.out.append(&mut rest);
         self.out.push(Event::Html(CowStr::Borrowed(close)));
@@ -878,6 +892,8 @@ impl<'a> BodyWriter<'a, '_> {
             _ => dest_url,
         };
         let internal = matches!(kind, LinkKind::Wiki { .. }) || !is_external(&dest_url);
+        self.close_mark();
+        self.in_link = true;
         let index = self.rendered.links.len();
         self.rendered.links.push(LinkRef {
             dest: dest_url.to_string(),
@@ -1237,6 +1253,34 @@ mod tests {
         let (r, _) = render_str(text);
         assert!(r.links.is_empty(), "{:?}", r.links);
         assert!(!r.html.contains("hidden") && r.html.contains("%%fenced%%"));
+    }
+
+    #[test]
+    fn obsidian_syntax_in_awkward_places() {
+        // A highlight left open where a block id is taken, or a sub-list starts.
+        let (r, _) =
+            render_str("[x] ==y ^id\nz\n\n- item\n  ==^q\n  - sub\n\n- a ==b\n  - c== d\n");
+        assert!(!r.html.contains("<mark>"), "{}", r.html);
+        assert!(r.html.contains("<li>sub</li>"), "{}", r.html);
+        // A block id after a link, bold text or code.
+        let (r, _) = render_str("See [[a]] ^abc\n\n**b** ^bcd\n\n`c` ^cde\n");
+        assert_eq!(r.blocks, ["abc", "bcd", "cde"]);
+        assert!(
+            !r.html.contains('^') || r.html.matches("id=\"^").count() == 3,
+            "{}",
+            r.html
+        );
+        // A callout whose first paragraph has a block id.
+        let (r, _) = render_str("> [!tip] Hi\n> text ^b1\n");
+        assert!(
+            r.html.contains("callout-tip") && r.html.contains("<p id=\"^b1\">"),
+            "{}",
+            r.html
+        );
+        // A tag in an external link's text is no link in a link.
+        let (r, _) = render_str("[see #foo](https://x.org)\n");
+        assert_eq!(r.html.matches("<a ").count(), 1, "{}", r.html);
+        assert_eq!(r.tags, ["foo"]);
     }
 
     #[test]

@@ -174,10 +174,12 @@ impl<'a> Renderer<'a> {
                 .unwrap_or_default()
         };
         let target = |n: usize| targets.get(n).and_then(Option::as_ref);
+        // Shown in another page, a note's links to its own headings need its URL.
+        let shown_in_another = embeds.chain.len() > 1;
         let url = |n: usize| {
             let url = match target(n) {
                 Some(Target::Page { id: to, anchor }) => {
-                    let base = if *to == id {
+                    let base = if *to == id && !shown_in_another {
                         String::new()
                     } else {
                         self.urls.path(v.link(*to).url)

@@ -26,8 +26,8 @@ pub fn without_comments(text: &str) -> Cow<'_, str> {
     let mut at = 0;
     while at < bytes.len() {
         let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+        let line = &bytes[at..line_end];
         if !in_comment {
-            let line = &bytes[at..line_end];
             let indent = line.iter().take_while(|&&b| b == b' ').count();
             let marker = line
                 .get(indent)
@@ -36,7 +36,9 @@ pub fn without_comments(text: &str) -> Cow<'_, str> {
             let run = marker.map_or(0, |m| {
                 line[indent..].iter().take_while(|&&b| b == m).count()
             });
-            let is_fence = indent < 4 && run >= 3;
+            // A backtick fence's info string has no backtick (```` ```x``` ```` is code in a line).
+            let info_ok = marker != Some(b'`') || !line[indent + run..].contains(&b'`');
+            let is_fence = indent < 4 && run >= 3 && info_ok;
             match fence {
                 Some((m, n)) => {
                     if is_fence && marker == Some(m) && run >= n {
@@ -53,6 +55,14 @@ pub fn without_comments(text: &str) -> Cow<'_, str> {
                 None => {}
             }
         }
+        // The code spans of what is left of the line after `base`, where a comment ended.
+        let mut base = at;
+        let mut spans = if in_comment {
+            Vec::new()
+        } else {
+            code_spans(line)
+        };
+        let mut next_span = 0;
         let mut i = at;
         while i < line_end {
             if in_comment {
@@ -61,6 +71,9 @@ pub fn without_comments(text: &str) -> Cow<'_, str> {
                         blank(i..i + j + 2);
                         i += j + 2;
                         in_comment = false;
+                        base = i;
+                        spans = code_spans(&bytes[i..line_end]);
+                        next_span = 0;
                     }
                     None => {
                         blank(i..line_end);
@@ -69,32 +82,68 @@ pub fn without_comments(text: &str) -> Cow<'_, str> {
                 }
                 continue;
             }
-            match bytes[i] {
-                b'`' => {
-                    // A code span on the line is code, `%%` and all.
-                    let ticks = bytes[i..line_end]
-                        .iter()
-                        .take_while(|&&b| b == b'`')
-                        .count();
-                    let close = (i + ticks..line_end).find(|&j| {
-                        bytes[j..].starts_with(&b"`".repeat(ticks))
-                            && bytes.get(j + ticks) != Some(&b'`')
-                            && bytes[j - 1] != b'`'
-                    });
-                    i = close.map_or(i + ticks, |j| j + ticks);
-                }
-                b'%' if bytes.get(i + 1) == Some(&b'%') => {
-                    blank(i..i + 2);
-                    i += 2;
-                    in_comment = true;
-                }
-                _ => i += 1,
+            // A code span on the line is code, `%%` and all.
+            while spans
+                .get(next_span)
+                .is_some_and(|span| base + span.end <= i)
+            {
+                next_span += 1;
+            }
+            if let Some(span) = spans.get(next_span).filter(|span| base + span.start == i) {
+                i = base + span.end;
+                continue;
+            }
+            if bytes[i] == b'%' && bytes.get(i + 1) == Some(&b'%') {
+                blank(i..i + 2);
+                i += 2;
+                in_comment = true;
+            } else {
+                i += 1;
             }
         }
         at = line_end;
     }
     // Only ASCII bytes were replaced, each by a space: the text is still UTF-8.
     Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+}
+
+/// The code spans of one line, as ranges in it: a run of backticks not escaped by `\\`, to
+/// the next run of as many. In linear time: each run's next run of its length is found once.
+fn code_spans(line: &[u8]) -> Vec<Range<usize>> {
+    let mut runs: Vec<(usize, usize, bool)> = Vec::new();
+    let mut i = 0;
+    while let Some(found) = memchr::memchr(b'`', &line[i..]) {
+        let start = i + found;
+        let len = line[start..].iter().take_while(|&&b| b == b'`').count();
+        let slashes = line[..start]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        runs.push((start, len, slashes % 2 == 1));
+        i = start + len;
+    }
+    // For each run, the next run of the same length.
+    let mut next_same = vec![None; runs.len()];
+    let mut last_of_len: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (index, &(_, len, _)) in runs.iter().enumerate().rev() {
+        next_same[index] = last_of_len.insert(len, index);
+    }
+    let mut spans = Vec::new();
+    let mut index = 0;
+    while index < runs.len() {
+        let (start, _, escaped) = runs[index];
+        match next_same[index] {
+            Some(close) if !escaped => {
+                let (close_start, close_len, _) = runs[close];
+                spans.push(start..close_start + close_len);
+                index = close + 1;
+            }
+            // No closer: the backticks are text.
+            _ => index += 1,
+        }
+    }
+    spans
 }
 
 /// The first line of a callout: `[!type]`, folded with `+` (open) or `-` (closed), and the
@@ -275,15 +324,17 @@ pub fn pieces(text: &str, after_space: bool) -> Vec<Piece<'_>> {
             start = i;
             continue;
         }
-        let boundary = if i == 0 {
-            after_space
-        } else {
-            text[..i]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_whitespace() || c == '(')
+        let boundary = || {
+            if i == 0 {
+                after_space
+            } else {
+                text[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_whitespace() || c == '(')
+            }
         };
-        if bytes[i] == b'#' && boundary {
+        if bytes[i] == b'#' && boundary() {
             let tag_len = tag_length(&text[i + 1..]);
             if tag_len > 0 {
                 if start < i {
@@ -345,6 +396,20 @@ mod tests {
     }
 
     #[test]
+    fn comments_in_and_out_of_code() {
+        let blank = |t: &str| without_comments(t).into_owned();
+        // An escaped backtick opens no code span; a backtick fence has no backtick after it.
+        assert_eq!(blank("a \\`%%x%%\\` b"), "a \\`     \\` b");
+        assert_eq!(blank("```x``` code\n%%s%%"), "```x``` code\n     ");
+        assert_eq!(blank("`%%k%%` %%c%%"), "`%%k%%`      ");
+        assert_eq!(blank("``a`%%b%%``"), "``a`%%b%%``");
+        // Backtick runs with no closers, of every length: linear, and text.
+        let line: String = (1..300).map(|n| "`".repeat(n) + "x").collect();
+        let text = format!("%%c%%\n{line}");
+        assert_eq!(blank(&text).len(), text.len());
+    }
+
+    #[test]
     fn embeds_by_kind_and_size() {
         assert_eq!(embed_of("a b.png"), Embed::Picture);
         assert_eq!(embed_of("clip.MP4"), Embed::Video);
@@ -378,5 +443,14 @@ mod tests {
         );
         assert_eq!(pieces("#x", false), [Piece::Text("#x")]);
         assert_eq!(pieces("a == b == c", false), [Piece::Text("a == b == c")]);
+        // Non-ASCII text before `#` and `=`.
+        assert_eq!(
+            pieces("Ça va #bien, café = 1", true),
+            [
+                Piece::Text("Ça va "),
+                Piece::Tag("bien"),
+                Piece::Text(", café = 1")
+            ]
+        );
     }
 }

@@ -104,7 +104,7 @@ impl Derived {
 
 /// Whether `parsed`, a new reading of `page`'s file, leaves alone all that placing, linking
 /// and filing read of it. Every field of the front matter counts but those only outputs
-/// read (description, `updated`, template, `extra`, classes, image, other keys); of the body, only the headings (link
+/// read (description, `updated`, template, `extra`, classes, other keys); of the body, only the headings (link
 /// anchors) and the links. The destructuring names every field, so that a new one must be sorted here.
 fn same_place(page: &Page, parsed: &Parsed) -> bool {
     let FrontMatter {
@@ -124,7 +124,7 @@ fn same_place(page: &Page, parsed: &Parsed) -> bool {
         cssclasses: _,
         publish,
         permalink,
-        image: _,
+        image,
         params: _,
     } = &*page.fm;
     let new = parsed.fm();
@@ -157,6 +157,7 @@ fn same_place(page: &Page, parsed: &Parsed) -> bool {
         && *tags == parsed.body().tags
         && *publish == new.publish
         && value(permalink) == value(&new.permalink)
+        && *image == new.image
         && *draft == new.draft
         && *weight == new.weight
         && *date == new.date

@@ -62,7 +62,7 @@ impl Sources {
     /// Reads again the files at or under `under` (relative to `folder`): what is gone is
     /// forgotten, what is new or changed is read and parsed, what is unchanged is kept.
     pub fn rescan(&mut self, root: &Path, config: &SiteConfig, folder: Folder, under: &Path) {
-        if is_hidden(under) {
+        if is_hidden(under) || self.in_output(root, folder, under) {
             return;
         }
         let mut problems = Vec::new();
@@ -98,6 +98,17 @@ impl Sources {
         let old = remove_under(&mut self.markdown, under);
         self.moved |= !same_keys(&old, &markdown);
         self.read(markdown, old, config);
+    }
+
+    /// Whether `under` is in a folder weft wrote a site into (`weft build -o site` inside a
+    /// vault), which discovery never reads as content.
+    fn in_output(&self, root: &Path, folder: Folder, under: &Path) -> bool {
+        let base = root.join(self.layout.dir(folder));
+        folder == Folder::Content
+            && under
+                .ancestors()
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .any(|dir| base.join(dir).join(crate::output::MARKER).is_file())
     }
 
     /// Reads `files`, parsing those whose text is not that of their entry in `old`.

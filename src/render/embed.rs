@@ -50,8 +50,8 @@ fn section<'h>(html: &'h str, anchor: &str, headings: &[Heading]) -> Option<&'h 
         let tag = at + found;
         let bytes = html.as_bytes();
         let digit = bytes.get(tag + 2).copied().unwrap_or(0);
-        let after = bytes.get(tag + 3).copied().unwrap_or(0);
-        if (b'1'..=b'0' + level).contains(&digit) && (after == b' ' || after == b'>') {
+        // The note's own headings have ids; those of notes it shows in place have none.
+        if (b'1'..=b'0' + level).contains(&digit) && html[tag + 3..].starts_with(" id=\"") {
             return Some(&html[start..tag]);
         }
         at = tag + 2;
@@ -153,7 +153,7 @@ mod tests {
 
     #[test]
     fn parts_of_a_note() {
-        let html = "<p>Intro</p>\n<h2 id=\"a\">A<a class=\"anchor\" href=\"#a\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h2>\n<p>In A</p>\n<h3 id=\"b\">B</h3>\n<p id=\"^x\">Block</p>\n<h2 id=\"c\">C</h2>\n<ul>\n<li id=\"^y\">one<ul><li>sub</li></ul></li>\n<li>two</li>\n</ul>\n<span id=\"^t\"></span><table><tr><td>1</td></tr></table>\n";
+        let html = "<p>Intro</p>\n<h2 id=\"a\">A<a class=\"anchor\" href=\"#a\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h2>\n<p>In A</p>\n<div class=\"embed\"><h2>Shown</h2></div>\n<h3 id=\"b\">B</h3>\n<p id=\"^x\">Block</p>\n<h2 id=\"c\">C</h2>\n<ul>\n<li id=\"^y\">one<ul><li>sub</li></ul></li>\n<li>two</li>\n</ul>\n<span id=\"^t\"></span><table><tr><td>1</td></tr></table>\n";
         let headings = [heading(2, "a"), heading(3, "b"), heading(2, "c")];
         let a = part(html, Some("a"), &headings);
         assert!(
@@ -172,7 +172,7 @@ mod tests {
         assert_eq!(part(html, None, &headings), html);
         assert_eq!(
             without_ids(a),
-            "<h2>A</h2>\n<p>In A</p>\n<h3>B</h3>\n<p>Block</p>\n"
+            "<h2>A</h2>\n<p>In A</p>\n<div class=\"embed\"><h2>Shown</h2></div>\n<h3>B</h3>\n<p>Block</p>\n"
         );
     }
 
