@@ -410,6 +410,10 @@ impl<'a> BodyWriter<'a, '_> {
             .to_string();
         let own_line =
             first == slot + 1 || matches!(self.out[first - 1], Event::SoftBreak | Event::HardBreak);
+        // After a link or bold text, ` ^id` needs its space: `![[x.png]]^id` names nothing.
+        if kept.is_empty() && !own_line && !run.starts_with(char::is_whitespace) {
+            return None;
+        }
         self.out.truncate(first);
         if kept.is_empty() && own_line && first > slot + 1 {
             // `^id` on a line of its own: the line break before it goes too.
@@ -1263,7 +1267,7 @@ mod tests {
         assert!(!r.html.contains("<mark>"), "{}", r.html);
         assert!(r.html.contains("<li>sub</li>"), "{}", r.html);
         // A block id after a link, bold text or code.
-        let (r, _) = render_str("See [[a]] ^abc\n\n**b** ^bcd\n\n`c` ^cde\n");
+        let (r, _) = render_str("See [[a]] ^abc\n\n**b** ^bcd\n\n`c` ^cde\n\n![x](y.png)^no\n");
         assert_eq!(r.blocks, ["abc", "bcd", "cde"]);
         assert!(
             !r.html.contains('^') || r.html.matches("id=\"^").count() == 3,

@@ -244,7 +244,11 @@ impl<'a> Renderer<'a> {
                 out
             }
             Placeholder::Embed(n) => match target(n) {
-                Some(Target::Page { id: to, anchor }) if embeds.may_show(*to) => {
+                // A part of the page itself is shown once: in it, the embed is a link.
+                Some(Target::Page { id: to, anchor })
+                    if embeds.may_show(*to)
+                        || (*to == id && anchor.is_some() && embeds.chain.len() == 1) =>
+                {
                     embeds.shown += 1;
                     embeds.chain.push(*to);
                     let html = self.fill(v, *to, embeds);

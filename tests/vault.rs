@@ -1185,3 +1185,38 @@ fn embeds_past_the_bounds_are_links_with_a_warning() {
     assert!(top.len() < 1_000_000, "the top page is {} bytes", top.len());
     assert!(top.contains("class=\"embed\""));
 }
+
+/// Two things the Obsidian help vault does: a note shows a section of itself in place (no
+/// cycle), and a note named Tags, at `/tags/`, takes the place of weft's list of tags.
+#[test]
+fn a_note_shows_its_own_section_and_a_note_may_be_the_tags_page() {
+    let dir = notes(&[
+        (
+            "Setup.md",
+            "## Log in\n\nType your password.\n\n## Again\n\n![[Setup#Log in]]\n",
+        ),
+        ("Tags.md", "---\npermalink: tags\n---\nHow #tags work.\n"),
+    ]);
+    let (output, out) = build_beside(dir.path());
+    let text = stderr(&output, dir.path());
+    assert!(output.status.success(), "{text}");
+    assert!(
+        !text.contains("embed-cycle") && !text.contains("duplicate-output"),
+        "{text}"
+    );
+    let setup = std::fs::read_to_string(out.join("setup/index.html")).expect("page");
+    assert_eq!(
+        setup.matches("<p>Type your password.</p>").count(),
+        2,
+        "{setup}"
+    );
+    let tags = std::fs::read_to_string(out.join("tags/index.html")).expect("page");
+    assert!(
+        tags.contains("How <a class=\"tag\""),
+        "the note is the page at /tags/"
+    );
+    assert!(
+        out.join("tags/tags/index.html").is_file(),
+        "the tag's own page is made"
+    );
+}

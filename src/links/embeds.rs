@@ -36,6 +36,11 @@ pub fn check(site: &Site, targets: &[Vec<Option<Target>>], diagnostics: &mut Vec
                     link.kind == LinkKind::Image && embed_of(&link.dest) == Embed::Note
                 })
                 .filter_map(|(link, target)| match target {
+                    // A part of the note itself (`![[#Heading]]`) is shown once, no cycle.
+                    Some(Target::Page {
+                        id: note,
+                        anchor: Some(_),
+                    }) if *note == id => None,
                     Some(Target::Page { id: note, .. }) => Some(Embedding {
                         note: *note,
                         span: link.span.clone(),

@@ -71,6 +71,12 @@ impl Plan {
             );
             let mut made = HashSet::new();
             for (path, what) in generate::generated_files(&derived.taxonomies, config) {
+                // A page of the site's own at a taxonomy's index (a vault's note `Tags`, at
+                // `/tags/`) takes the place of the list weft would make there.
+                let index = matches!(what, generate::Generated::Taxonomy(_));
+                if index && taken.contains(path.as_str()) {
+                    continue;
+                }
                 if taken.contains(path.as_str()) || !made.insert(path.clone()) {
                     problems.push(generate::duplicate_output(site, &path));
                     continue;
