@@ -895,9 +895,16 @@ fn resolve_page(resolver: &Resolver, site: &Site, config: &SiteConfig, id: PageI
     }
     // The page's picture (`image` or `cover`), found as an attachment is: one target more.
     if let Some(image) = &page.fm.image {
+        // Written as a path, an address, or a wiki link (`"[[harbour.png]]"`).
+        let image = image.trim();
+        let image = image
+            .strip_prefix("![[")
+            .or_else(|| image.strip_prefix("[["))
+            .and_then(|i| i.strip_suffix("]]"))
+            .map_or(image, |i| i.split('|').next().unwrap_or(i));
         let link = LinkRef {
             internal: !crate::markdown::is_external(image),
-            dest: image.clone(),
+            dest: image.to_string(),
             kind: LinkKind::Image,
             span: frontmatter::key_span(&page.source, "image")
                 .or_else(|| frontmatter::key_span(&page.source, "cover"))

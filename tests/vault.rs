@@ -1220,3 +1220,24 @@ fn a_note_shows_its_own_section_and_a_note_may_be_the_tags_page() {
         "the tag's own page is made"
     );
 }
+
+/// `image` or `cover` is the page's picture for link previews, found as an attachment is, and
+/// `cssclasses` go on its article.
+#[test]
+fn cover_and_classes_reach_the_page() {
+    let dir = notes(&[
+        (
+            "Trip.md",
+            "---\ncover: \"[[harbour.png]]\"\ncssclasses: [wide, wide-table]\n---\nBy the sea.\n",
+        ),
+        ("Pictures/harbour.png", "not really a png"),
+    ]);
+    let (output, out) = build_beside(dir.path());
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let html = std::fs::read_to_string(out.join("trip/index.html")).expect("page");
+    assert!(
+        html.contains("<meta property=\"og:image\" content=\"/pictures/harbour.png\">"),
+        "{html}"
+    );
+    assert!(html.contains("class=\"wide wide-table\""), "{html}");
+}
