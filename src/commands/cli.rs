@@ -16,7 +16,7 @@ use crate::pipeline;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// The site's folder (holding weft.yaml).
+    /// The site's folder: with weft.yaml, or a folder of notes as it is.
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     root: PathBuf,
     /// Print errors only.
@@ -29,7 +29,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Build the site into public/ (or --output).
+    /// Build the site into public/ (.public/ in a folder of notes; or --output).
     Build(BuildArgs),
     /// Run every validation of build and write nothing.
     Check(CheckArgs),
