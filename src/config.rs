@@ -64,6 +64,10 @@ pub struct SiteConfig {
     /// Whether raw HTML in Markdown passes through (`true`) or is escaped.
     #[serde(default = "yes")]
     pub unsafe_html: bool,
+    /// The themes of highlighted code in light and dark mode: `{ light: github-light, dark:
+    /// github-dark }` when unset; any of giallo's themes.
+    #[serde(default)]
+    pub highlight: crate::markdown::Themes,
     /// Free values for templates.
     #[serde(default)]
     pub extra: serde_json::Value,

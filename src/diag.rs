@@ -45,6 +45,7 @@ pub enum Code {
     InvalidYaml,
     Io,
     LinkToLeftOut,
+    MathError,
     MissingAlt,
     MissingTemplate,
     MissingTheme,
@@ -60,7 +61,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of their names.
-    pub const ALL: [Code; 31] = [
+    pub const ALL: [Code; 32] = [
         Code::AmbiguousLink,
         Code::BrokenAnchor,
         Code::BrokenExternalLink,
@@ -81,6 +82,7 @@ impl Code {
         Code::InvalidYaml,
         Code::Io,
         Code::LinkToLeftOut,
+        Code::MathError,
         Code::MissingAlt,
         Code::MissingTemplate,
         Code::MissingTheme,
@@ -117,6 +119,7 @@ impl Code {
             Code::InvalidYaml => "invalid-yaml",
             Code::Io => "io",
             Code::LinkToLeftOut => "link-to-left-out",
+            Code::MathError => "math-error",
             Code::MissingAlt => "missing-alt",
             Code::MissingTemplate => "missing-template",
             Code::MissingTheme => "missing-theme",

@@ -214,8 +214,9 @@ impl State {
         self.inputs.sources.settle();
         problems.extend(derived.problems.iter().cloned());
         let (plan, last_plan) = match (reparsed.is_some(), self.plan.take()) {
-            // The tree, links and terms are as they were: so are the outputs' paths.
-            (true, Some(plan)) => (plan, None),
+            // The tree, links and terms are as they were: so are the outputs' paths, unless
+            // the first diagram came or the last went (Mermaid is written for them).
+            (true, Some(plan)) if plan.diagrams == derived.site.has_diagrams() => (plan, None),
             (_, last) => (self.inputs.plan(derived), last.map(|plan| plan.outputs)),
         };
         let plan = self.plan.insert(plan);

@@ -6,13 +6,19 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::Source;
 
+mod code;
+mod math;
 mod obsidian;
+
+pub use code::{Themes, generate_stylesheet, stylesheet};
 
 use obsidian::Piece;
 
@@ -76,16 +82,20 @@ pub struct Body {
     pub blocks: Vec<String>,
     /// The inline `#tags`, without `#`, each once; the index is the placeholder number.
     pub tags: Vec<String>,
+    /// Whether it has a Mermaid diagram, which the theme's script draws.
+    pub diagrams: bool,
 }
 
 /// How a body is read.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Dialect {
+pub struct Dialect<'c> {
     /// Whether raw HTML passes through (`true`) or is escaped.
     pub unsafe_html: bool,
     /// Whether a `# H1` that opens the body is the page's title, left out of the HTML so that
     /// the title does not show twice: for a page whose front matter has none.
     pub title_from_h1: bool,
+    /// The highlighting themes (`highlight`); the defaults when `None`.
+    pub themes: Option<&'c Themes>,
 }
 
 /// The Markdown dialect of SPEC 3.
@@ -97,6 +107,7 @@ fn options() -> Options {
         | Options::ENABLE_GFM
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_MATH
 }
 
 const MARK: char = '\0';
@@ -175,7 +186,7 @@ struct ImageBuf {
 pub fn parse(
     file: &Source,
     body: Range<usize>,
-    dialect: Dialect,
+    dialect: Dialect<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Body {
     let text = obsidian::without_comments(&file.text[body.clone()]);
@@ -190,6 +201,7 @@ pub fn parse(
         quotes: Vec::new(),
         mark_open: None,
         in_code: false,
+        code: None,
         in_link: false,
         tag_index: HashMap::new(),
         comments,
@@ -231,7 +243,7 @@ enum SummaryState {
 /// Turns pulldown-cmark's events into the events weft renders, collecting as it goes.
 struct BodyWriter<'a, 'd> {
     file: &'a Source,
-    dialect: Dialect,
+    dialect: Dialect<'d>,
     /// The open paragraphs and list items, by the slot of their opening tag in `out`.
     blocks: Vec<usize>,
     /// Where the last block at the top level opened, for a `^id` on a line of its own after it.
@@ -244,6 +256,8 @@ struct BodyWriter<'a, 'd> {
     mark_open: Option<usize>,
     /// Whether the walk is in a code block, whose text is as written.
     in_code: bool,
+    /// The fenced or indented code block being read: its info string and text.
+    code: Option<(Option<CowStr<'a>>, String)>,
     /// Whether the walk is in a link's text.
     in_link: bool,
     /// The inline tags met, by their index in [`Body::tags`].
@@ -530,18 +544,40 @@ impl<'a> BodyWriter<'a, '_> {
                     self.make_callout(slot);
                 }
             }
-            Event::Start(tag @ (Tag::Table(_) | Tag::CodeBlock(_) | Tag::HtmlBlock)) => {
-                self.in_code = matches!(tag, Tag::CodeBlock(_));
+            Event::Start(Tag::CodeBlock(kind)) => {
+                self.in_code = true;
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => Some(info),
+                    CodeBlockKind::Indented => None,
+                };
+                self.code = Some((info, String::new()));
+                // The block is written whole when it ends, in this slot.
+                self.open_other(Event::Html(CowStr::Borrowed("")));
+            }
+            Event::Text(t) if self.code.is_some() => {
+                self.note_text(&t);
+                if let Some((_, text)) = self.code.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                self.in_code = false;
+                self.depth = self.depth.saturating_sub(1);
+                if let Some((info, text)) = self.code.take() {
+                    let html = self.code_block(info.as_deref(), &text, span);
+                    self.out.push(Event::Html(html.into()));
+                }
+            }
+            Event::InlineMath(tex) => self.math(tex, false, span),
+            Event::DisplayMath(tex) => self.math(tex, true, span),
+            Event::Start(tag @ (Tag::Table(_) | Tag::HtmlBlock)) => {
                 self.open_other(Event::Start(tag));
             }
             Event::End(TagEnd::TableCell) => {
                 self.close_mark();
                 self.out.push(Event::End(TagEnd::TableCell));
             }
-            Event::End(
-                end @ (TagEnd::List(_) | TagEnd::Table | TagEnd::CodeBlock | TagEnd::HtmlBlock),
-            ) => {
-                self.in_code = false;
+            Event::End(end @ (TagEnd::List(_) | TagEnd::Table | TagEnd::HtmlBlock)) => {
                 self.depth = self.depth.saturating_sub(1);
                 self.out.push(Event::End(end));
             }
@@ -920,6 +956,71 @@ impl<'a> BodyWriter<'a, '_> {
         }
     }
 
+    /// A code block, whole: highlighted, math (```` ```math ````), a diagram (```` ```mermaid ````),
+    /// or as written.
+    fn code_block(&mut self, info: Option<&str>, text: &str, span: Range<usize>) -> String {
+        let fence = code::Fence::parse(info.unwrap_or(""));
+        match fence.lang.as_str() {
+            "" => code::plain("", text),
+            "math" => match math::render(text, true) {
+                Ok(mathml) => format!("<div class=\"math-display\">{mathml}</div>\n"),
+                Err(error) => {
+                    self.math_warning(&error, span);
+                    math::as_source(text.trim_end(), true)
+                }
+            },
+            "mermaid" => {
+                self.rendered.diagrams = true;
+                code::diagram(text)
+            }
+            _ => {
+                let themes = self.dialect.themes;
+                let highlighted = match themes {
+                    Some(themes) => code::highlight(&fence, text, themes),
+                    None => code::highlight(&fence, text, &Themes::default()),
+                };
+                highlighted.unwrap_or_else(|| code::plain(&fence.lang, text))
+            }
+        }
+    }
+
+    /// `$…$` or `$$…$$`. A `$` that closes is not followed by a digit (pandoc's and Obsidian's
+    /// rule, so that "from $5 to $10$3" is no formula); pulldown-cmark checks the rest.
+    fn math(&mut self, tex: CowStr<'a>, display: bool, span: Range<usize>) {
+        let delimiter = if display { "$$" } else { "$" };
+        let digit_after = self.file.text[span.end..]
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_digit());
+        if !display && digit_after {
+            let text = format!("{delimiter}{tex}{delimiter}");
+            self.note_text(&text);
+            self.out.push(Event::Text(text.into()));
+            return;
+        }
+        let html = match math::render(&tex, display) {
+            Ok(mathml) if display => format!("<span class=\"math-display\">{mathml}</span>"),
+            Ok(mathml) => mathml,
+            Err(error) => {
+                self.math_warning(&error, span);
+                math::as_source(&tex, false)
+            }
+        };
+        self.out.push(Event::InlineHtml(html.into()));
+    }
+
+    /// TeX that pulldown-latex cannot render: a warning, as other engines may take it.
+    fn math_warning(&mut self, error: &str, span: Range<usize>) {
+        self.diagnostics.push(
+            Diagnostic::warning(
+                Code::MathError,
+                format!("this math cannot be rendered: {error}"),
+            )
+            .at(self.file, span)
+            .help("check the TeX; until it renders, the page shows it as written"),
+        );
+    }
+
     /// Counts words, and collects heading and summary text.
     fn note_text(&mut self, text: &str) {
         self.rendered.word_count += count_words(text);
@@ -1141,7 +1242,7 @@ mod tests {
         let mut diagnostics = Vec::new();
         let dialect = Dialect {
             unsafe_html: true,
-            title_from_h1: false,
+            ..Dialect::default()
         };
         let rendered = parse(&file, 0..text.len(), dialect, &mut diagnostics);
         (rendered, diagnostics)

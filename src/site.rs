@@ -98,6 +98,11 @@ impl Site {
         (0..self.pages.len() as u32).map(PageId)
     }
 
+    /// Whether a page has a Mermaid diagram, so that the site needs Mermaid.
+    pub fn has_diagrams(&self) -> bool {
+        self.pages.iter().any(|page| page.body.diagrams)
+    }
+
     /// The sections above `id`, from the home page down (not including `id`).
     pub fn ancestors(&self, id: PageId) -> Vec<PageId> {
         let mut chain = Vec::new();
@@ -367,6 +372,7 @@ pub fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagn
                 markdown::Dialect {
                     unsafe_html: config.unsafe_html,
                     title_from_h1: fm.title.is_none(),
+                    themes: Some(&config.highlight),
                 },
                 &mut diagnostics,
             );

@@ -41,3 +41,13 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
 /// The built-in static files, by URL path.
 pub const STATICS: &[(&str, &[u8])] =
     embed_static!("weft.css", "weft.js", "search.js", "favicon.svg");
+
+/// Mermaid, which the default theme's script loads on pages with a diagram; written only into
+/// a site that has one (see `vendor/mermaid/README.md`).
+pub const MERMAID: (&str, &[u8]) = (
+    "mermaid.min.js",
+    include_bytes!("../vendor/mermaid/mermaid.min.js"),
+);
+
+/// The stylesheet of highlighted code, written into every site (see `highlight`).
+pub const CODE_CSS: &str = "code.css";

@@ -37,6 +37,7 @@ impl Code {
             Code::LinkToLeftOut => {
                 "A link names a page that is left out of the site: a draft, or not published."
             }
+            Code::MathError => "Math is TeX that weft cannot render.",
             Code::MissingAlt => "An image has no alt text.",
             Code::MissingTemplate => "A page asks for a template that does not exist.",
             Code::MissingTheme => "`weft.yaml` names a theme that does not exist.",
@@ -113,6 +114,7 @@ impl Code {
                 ("content/_index.md", "See [[plans]].\n"),
                 ("content/plans.md", "---\npublish: false\n---\nNot yet.\n"),
             ],
+            Code::MathError => &[("content/a.md", "The area is $\\pi r^2 \\nosuch$.\n")],
             Code::MissingAlt => &[
                 ("content/_index.md", "![](chart.svg)\n"),
                 (
@@ -200,6 +202,9 @@ impl Code {
             Code::Io => "Check that the file or folder exists and can be read.",
             Code::LinkToLeftOut => {
                 "Publish the page, or take the link out. The link shows as its text; the left-out page's title and URL are not in the output."
+            }
+            Code::MathError => {
+                "Write TeX that KaTeX or MathJax would take; until then the page shows it as written."
             }
             Code::MissingAlt => {
                 "Describe the image between the brackets: `![Sales by month](chart.svg)`; screen readers read it aloud."

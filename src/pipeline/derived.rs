@@ -144,6 +144,8 @@ fn same_place(page: &Page, parsed: &Parsed) -> bool {
         title: body_title,
         blocks,
         tags,
+        // Mermaid comes and goes with the plan (see `incremental`), not with the tree.
+        diagrams: _,
     } = &*page.body;
     let link = |l: &LinkRef| (l.dest.clone(), l.kind, l.internal);
     let same_links = links.len() == parsed.body().links.len()

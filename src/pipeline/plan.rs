@@ -12,7 +12,8 @@ use crate::output::Content;
 use crate::render::Theme;
 use crate::site::{PageId, Site};
 use crate::source::display_path;
-use crate::theme::StaticFile;
+use crate::theme::{CODE_CSS, MERMAID, StaticFile};
+use std::borrow::Cow;
 
 /// One file weft makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +43,8 @@ pub struct Plan {
     pub copies: BTreeMap<String, Content>,
     /// The collisions.
     pub problems: Vec<Diagnostic>,
+    /// Whether it has Mermaid, for a page with a diagram.
+    pub diagrams: bool,
 }
 
 impl Plan {
@@ -92,7 +95,12 @@ impl Plan {
             taken.extend(aliases.iter().map(|(path, _)| path.as_str()));
         }
         let mut copies = BTreeMap::new();
-        for (path, content) in copied_files(theme, sources, site) {
+        let made = theme.map(|_| made_files(config, site, &mut problems));
+        for (path, content) in made
+            .into_iter()
+            .flatten()
+            .chain(copied_files(theme, sources, site))
+        {
             if taken.contains(path.as_str()) {
                 problems.push(static_collision(&path));
                 continue;
@@ -106,6 +114,7 @@ impl Plan {
             outputs,
             copies,
             problems,
+            diagrams: site.has_diagrams(),
         }
     }
 
@@ -142,6 +151,28 @@ pub(super) fn copied_files(
     }
     for (url, asset) in &site.assets {
         files.insert(url.clone(), Content::Copy(asset.abs.clone()));
+    }
+    files
+}
+
+/// The files weft writes for what pages hold: the stylesheet of highlighted code and, when a
+/// page has a diagram, Mermaid. A theme's or the site's file of the same name replaces them.
+fn made_files(
+    config: &SiteConfig,
+    site: &Site,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(String, Content)> {
+    let mut files = Vec::new();
+    match crate::markdown::stylesheet(&config.highlight) {
+        Ok(Cow::Borrowed(css)) => files.push((CODE_CSS.into(), Content::Static(css.as_bytes()))),
+        Ok(Cow::Owned(css)) => files.push((CODE_CSS.into(), Content::Bytes(css.into_bytes()))),
+        Err(error) => problems.push(
+            Diagnostic::error(Code::InvalidConfig, format!("`highlight` in weft.yaml: {error}"))
+                .help("name giallo's themes, such as `github-light`, `github-dark`, `catppuccin-latte` or `one-dark-pro`"),
+        ),
+    }
+    if site.has_diagrams() {
+        files.push((MERMAID.0.into(), Content::Static(MERMAID.1)));
     }
     files
 }
