@@ -64,8 +64,9 @@ pub struct SiteConfig {
     /// Whether raw HTML in Markdown passes through (`true`) or is escaped.
     #[serde(default = "yes")]
     pub unsafe_html: bool,
-    /// The themes of highlighted code in light and dark mode: `{ light: github-light, dark:
-    /// github-dark }` when unset; any of giallo's themes.
+    /// The themes of highlighted code in light and dark mode: `{ light: github-light-default,
+    /// dark: github-dark-default }` when unset, which pass axe's contrast check on the default
+    /// theme; any of giallo's themes.
     #[serde(default)]
     pub highlight: crate::markdown::Themes,
     /// Free values for templates.

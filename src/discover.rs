@@ -326,6 +326,7 @@ pub fn read_markdown(file: &AssetFile, content: &Path) -> Result<MarkdownFile, D
     if bytes.len() as u64 > MAX_PAGE_BYTES {
         return Err(too_large(bytes.len() as u64));
     }
+    crate::markdown::prepare_for(&bytes);
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {

@@ -18,7 +18,7 @@ mod code;
 mod math;
 mod obsidian;
 
-pub use code::{Themes, generate_stylesheet, stylesheet};
+pub use code::{Themes, generate_stylesheet, prepare_for, stylesheet};
 
 use obsidian::Piece;
 
@@ -979,7 +979,10 @@ impl<'a> BodyWriter<'a, '_> {
                     Some(themes) => code::highlight(&fence, text, themes),
                     None => code::highlight(&fence, text, &Themes::default()),
                 };
-                highlighted.unwrap_or_else(|| code::plain(&fence.lang, text))
+                match highlighted {
+                    Some(html) => html.to_string(),
+                    None => code::plain(&fence.lang, text),
+                }
             }
         }
     }

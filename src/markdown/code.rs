@@ -18,8 +18,10 @@
 //! [`stylesheet`] writes the rules, scoped to the default theme's light and dark modes.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use giallo::{HighlightOptions, HtmlRenderer, Registry, RenderOptions, ThemeVariant};
 use pulldown_cmark_escape::escape_html;
@@ -32,20 +34,20 @@ const PREFIX: &str = "c-";
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Themes {
-    /// The theme of light mode, one of giallo's (`github-light`).
+    /// The theme of light mode, one of giallo's (`github-light-default`).
     #[serde(default = "default_light")]
     pub light: String,
-    /// The theme of dark mode (`github-dark`).
+    /// The theme of dark mode (`github-dark-default`).
     #[serde(default = "default_dark")]
     pub dark: String,
 }
 
 fn default_light() -> String {
-    "github-light".into()
+    "github-light-default".into()
 }
 
 fn default_dark() -> String {
-    "github-dark".into()
+    "github-dark-default".into()
 }
 
 impl Default for Themes {
@@ -60,9 +62,10 @@ impl Default for Themes {
 /// The rules for the default themes, as [`generate_stylesheet`] writes them; checked by a test.
 const DEFAULT_STYLESHEET: &str = include_str!("code.css");
 
+static REGISTRY: OnceLock<Option<Registry>> = OnceLock::new();
+
 /// The grammars and themes, loaded on first use; `None` if the built-in set cannot load.
 fn registry() -> Option<&'static Registry> {
-    static REGISTRY: OnceLock<Option<Registry>> = OnceLock::new();
     REGISTRY
         .get_or_init(|| {
             let mut registry = Registry::builtin().ok()?;
@@ -70,6 +73,45 @@ fn registry() -> Option<&'static Registry> {
             Some(registry)
         })
         .as_ref()
+}
+
+/// Starts loading the grammars in the background if `text` has a code fence, so that the
+/// load (about 60 ms) runs while the other files are read rather than when the first block
+/// is highlighted. Called on every Markdown file as it is read; costs a search for a fence.
+pub fn prepare_for(text: &[u8]) {
+    static STARTED: AtomicBool = AtomicBool::new(false);
+    if STARTED.load(Ordering::Relaxed) || REGISTRY.get().is_some() {
+        return;
+    }
+    let fenced = memchr::memmem::find(text, b"```").is_some()
+        || memchr::memmem::find(text, b"~~~").is_some();
+    if fenced && !STARTED.swap(true, Ordering::Relaxed) {
+        std::thread::spawn(registry);
+    }
+}
+
+/// Blocks highlighted already, by a hash of their language, options, themes and text: a page
+/// that `weft serve` parses again, and code that pages share, are highlighted once. Bounded,
+/// and emptied when full.
+static HIGHLIGHTED: LazyLock<Mutex<HashMap<u128, Arc<str>>>> = LazyLock::new(Mutex::default);
+
+/// Up to this many bytes of highlighted HTML are kept.
+const CACHE_BYTES: usize = 64 << 20;
+
+fn cache_key(fence: &Fence, code: &str, themes: &Themes) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in [fence.lang.as_str(), &themes.light, &themes.dark, code] {
+        hasher.update(part.as_bytes());
+        hasher.update(&[0xff]);
+    }
+    let options = &fence.options;
+    hasher.update(&[u8::from(options.show_line_numbers)]);
+    hasher.update(&options.line_number_start.to_le_bytes());
+    for range in options.highlight_lines.iter().chain(&options.hide_lines) {
+        hasher.update(&range.start().to_le_bytes());
+        hasher.update(&range.end().to_le_bytes());
+    }
+    hasher.digest128()
 }
 
 /// A fence's info string, read: ```` ```rust linenos, hl_lines=1 3-4 ```` or Zola's
@@ -103,7 +145,28 @@ impl Fence {
 
 /// Highlights `code` in `fence.lang` as HTML (`<pre class="giallo …"><code …>`), or `None`
 /// when weft knows no such language: the caller shows the code as it is.
-pub fn highlight(fence: &Fence, code: &str, themes: &Themes) -> Option<String> {
+pub fn highlight(fence: &Fence, code: &str, themes: &Themes) -> Option<Arc<str>> {
+    let key = cache_key(fence, code, themes);
+    let cached = HIGHLIGHTED
+        .lock()
+        .ok()
+        .and_then(|cache| cache.get(&key).cloned());
+    if let Some(html) = cached {
+        return Some(html);
+    }
+    let html: Arc<str> = highlight_anew(fence, code, themes)?.into();
+    if let Ok(mut cache) = HIGHLIGHTED.lock() {
+        static HELD: AtomicUsize = AtomicUsize::new(0);
+        if HELD.fetch_add(html.len(), Ordering::Relaxed) > CACHE_BYTES {
+            cache.clear();
+            HELD.store(html.len(), Ordering::Relaxed);
+        }
+        cache.insert(key, Arc::clone(&html));
+    }
+    Some(html)
+}
+
+fn highlight_anew(fence: &Fence, code: &str, themes: &Themes) -> Option<String> {
     let registry = registry()?;
     let lang = fence.lang.to_ascii_lowercase();
     if lang.is_empty() || !registry.contains_grammar(&lang) {

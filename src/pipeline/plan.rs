@@ -168,7 +168,7 @@ fn made_files(
         Ok(Cow::Owned(css)) => files.push((CODE_CSS.into(), Content::Bytes(css.into_bytes()))),
         Err(error) => problems.push(
             Diagnostic::error(Code::InvalidConfig, format!("`highlight` in weft.yaml: {error}"))
-                .help("name giallo's themes, such as `github-light`, `github-dark`, `catppuccin-latte` or `one-dark-pro`"),
+                .help("name giallo's themes, such as `github-light-default`, `github-dark-default`, `catppuccin-latte` or `one-dark-pro`"),
         ),
     }
     if site.has_diagrams() {

@@ -36,6 +36,12 @@ async function check(context, path, mode) {
   try {
     await confine(page, server.origin, outside);
     await page.goto(server.origin + path, { waitUntil: "load" });
+    // Mermaid diagrams are drawn after the page loads: check them as drawn.
+    await page.waitForFunction(
+      () => [...document.querySelectorAll(".mermaid-diagram")].every((d) => d.querySelector("svg")),
+      null,
+      { timeout: 15000 },
+    );
     await page.addScriptTag({ content: axeSource });
     const options = { runOnly: { type: "tag", values: TAGS } };
     if (!SHOW_INCOMPLETE) options.resultTypes = ["violations"];
