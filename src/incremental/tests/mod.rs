@@ -580,3 +580,36 @@ fn a_page_showing_a_note_in_place_follows_the_note() {
     );
     site.update(&["content/guide/usage.md"]);
 }
+
+#[test]
+fn code_math_and_diagrams_follow_edits() {
+    let mut site = Fixture::new();
+    site.update(&[]);
+    let with = |extra: &str| {
+        let body = format!(
+            "Use it, with [[p20]].\n\n{extra}\n\n## Options\n\nSome. Back to [install](install.md#steps).\n\n![map](bundle/map.png)"
+        );
+        page(
+            "Usage",
+            "topics: [setup, daily]\naliases: [/old/usage/]\n",
+            &body,
+        )
+    };
+    // The first diagram brings Mermaid, with the tree and links kept.
+    site.write(
+        "content/guide/usage.md",
+        &with("```mermaid\ngraph LR\n  A --> B\n```"),
+    );
+    let outcome = site.outcome(&["content/guide/usage.md"]);
+    assert!(outcome.kept, "a diagram changes no link: {outcome:?}");
+    // Code and math come and go with the text.
+    site.write(
+        "content/guide/usage.md",
+        &with("So $x^2$.\n\n```rust linenos\nfn main() {}\n```"),
+    );
+    site.update(&["content/guide/usage.md"]);
+    // The last diagram gone, Mermaid goes too.
+    site.write("content/guide/usage.md", &with("No diagram."));
+    let outcome = site.outcome(&["content/guide/usage.md"]);
+    assert!(outcome.kept, "{outcome:?}");
+}
