@@ -62,31 +62,50 @@ impl Default for Themes {
 /// The rules for the default themes, as [`generate_stylesheet`] writes them; checked by a test.
 const DEFAULT_STYLESHEET: &str = include_str!("code.css");
 
-static REGISTRY: OnceLock<Option<Registry>> = OnceLock::new();
+/// At most this many copies of the grammars are loaded (see [`registry`]).
+const MAX_REGISTRIES: usize = 4;
 
-/// The grammars and themes, loaded on first use; `None` if the built-in set cannot load.
+/// The copies of the grammars and themes, each loaded on first use.
+fn registries() -> &'static [OnceLock<Option<Registry>>] {
+    static REGISTRIES: OnceLock<Vec<OnceLock<Option<Registry>>>> = OnceLock::new();
+    REGISTRIES.get_or_init(|| {
+        let copies = rayon::current_num_threads().clamp(1, MAX_REGISTRIES);
+        (0..copies).map(|_| OnceLock::new()).collect()
+    })
+}
+
+/// The grammars and themes for this thread; `None` if the built-in set cannot load.
+///
+/// giallo locks each compiled pattern set while it searches with it, so threads that share
+/// one registry take turns on the patterns every line uses: on Rust code, two threads were
+/// no faster than one. Each worker thread (up to [`MAX_REGISTRIES`]) has its own copy
+/// instead, about 35 MB and 45 ms to load each.
 fn registry() -> Option<&'static Registry> {
-    REGISTRY
-        .get_or_init(|| {
-            let mut registry = Registry::builtin().ok()?;
-            registry.link_grammars();
-            Some(registry)
-        })
-        .as_ref()
+    let copies = registries();
+    let slot = rayon::current_thread_index().unwrap_or(0) % copies.len();
+    copies[slot].get_or_init(load).as_ref()
+}
+
+fn load() -> Option<Registry> {
+    let mut registry = Registry::builtin().ok()?;
+    registry.link_grammars();
+    Some(registry)
 }
 
 /// Starts loading the grammars in the background if `text` has a code fence, so that the
-/// load (about 60 ms) runs while the other files are read rather than when the first block
+/// load (about 45 ms a copy) runs while the other files are read rather than when the first block
 /// is highlighted. Called on every Markdown file as it is read; costs a search for a fence.
 pub fn prepare_for(text: &[u8]) {
     static STARTED: AtomicBool = AtomicBool::new(false);
-    if STARTED.load(Ordering::Relaxed) || REGISTRY.get().is_some() {
+    if STARTED.load(Ordering::Relaxed) {
         return;
     }
     let fenced = memchr::memmem::find(text, b"```").is_some()
         || memchr::memmem::find(text, b"~~~").is_some();
     if fenced && !STARTED.swap(true, Ordering::Relaxed) {
-        std::thread::spawn(registry);
+        for slot in registries() {
+            std::thread::spawn(|| slot.get_or_init(load));
+        }
     }
 }
 
