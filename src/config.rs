@@ -64,6 +64,9 @@ pub struct SiteConfig {
     /// Whether raw HTML in Markdown passes through (`true`) or is escaped.
     #[serde(default = "yes")]
     pub unsafe_html: bool,
+    /// Whether each page shows its local graph: the pages within two links of it.
+    #[serde(default = "yes")]
+    pub local_graph: bool,
     /// The themes of highlighted code in light and dark mode: `{ light: github-light-default,
     /// dark: github-dark-default }` when unset, which pass axe's contrast check on the default
     /// theme; any of giallo's themes.

@@ -85,6 +85,40 @@ pub struct LinkGraph {
     pub backlinks: Vec<Vec<(PageId, EdgeKind)>>,
     /// Per page: its relations, declared and inverse.
     pub relations: Vec<Vec<RelationGroup>>,
+    /// Per page: the pages it links to or is linked from, by body link or relation, each once,
+    /// sorted by id; what a local graph is drawn from.
+    pub neighbours: Vec<Vec<Neighbour>>,
+}
+
+/// A page next to another in the link graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Neighbour {
+    /// The page.
+    pub id: PageId,
+    /// Whether a relation joins them (in either direction); else only body links do.
+    pub relation: bool,
+}
+
+/// Each page's [`Neighbour`]s, from the sorted `edges`.
+fn neighbours(pages: usize, edges: &[Edge]) -> Vec<Vec<Neighbour>> {
+    let mut neighbours = vec![Vec::new(); pages];
+    for edge in edges {
+        let relation = matches!(edge.kind, EdgeKind::Relation(_));
+        for (at, other) in [(edge.from, edge.to), (edge.to, edge.from)] {
+            neighbours[at.0 as usize].push(Neighbour {
+                id: other,
+                relation,
+            });
+        }
+    }
+    neighbours
+        .par_iter_mut()
+        .for_each(|list: &mut Vec<Neighbour>| {
+            list.sort_unstable_by_key(|n| (n.id, !n.relation));
+            // A relation and a link between the same two pages: one neighbour, by relation.
+            list.dedup_by_key(|n| n.id);
+        });
+    neighbours
 }
 
 /// Finds pages and files by the names editors write, as Obsidian finds them ("shortest path
@@ -849,6 +883,7 @@ pub fn resolve(
     embeds::check(site, &graph.targets, diagnostics);
     graph.backlinks = backlinks(site, &graph.edges);
     graph.relations = relation_groups(site, config, &declared, &graph.edges);
+    graph.neighbours = neighbours(site.pages.len(), &graph.edges);
     graph
 }
 

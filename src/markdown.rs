@@ -125,6 +125,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "weftSearchResults",
     "weftTocTitle",
     "weftConnectionsTitle",
+    "weftGraphTitle",
     "weftSubsectionsTitle",
     "weftPagesTitle",
     "weftMapHalo",

@@ -61,11 +61,12 @@ impl Urls {
 
 pub mod context;
 mod embed;
+pub mod graph;
 mod nav;
 
 use context::{
-    BacklinkCtx, GroupCtx, LinkCtx, NavCtx, NavItem, PageCtx, SiteCtx, SummaryCtx, TargetCtx,
-    TaxonomyCtx, TermCountCtx, TermCtx, TocEntry,
+    BacklinkCtx, GraphCtx, GroupCtx, LinkCtx, NavCtx, NavItem, PageCtx, SiteCtx, SummaryCtx,
+    TargetCtx, TaxonomyCtx, TermCountCtx, TermCtx, TocEntry,
 };
 
 use embed::Embeds;
@@ -373,7 +374,29 @@ impl<'a> Renderer<'a> {
                 .map(|&p| self.summary(v, p))
                 .collect(),
             nav: self.nav(v, id),
+            graph: self.graph(v, id),
         }
+    }
+
+    /// The local graph of page `id` (see [`graph`]).
+    fn graph(&self, v: &View<'_, 'a>, id: PageId) -> Option<GraphCtx<'a>> {
+        if !self.config.local_graph {
+            return None;
+        }
+        let drawn = graph::local_graph(v, id)?;
+        let at = |depth: u8| {
+            drawn
+                .nodes
+                .iter()
+                .filter(move |n| n.depth == depth)
+                .map(|n| self.link(v, n.id))
+                .collect()
+        };
+        Some(GraphCtx {
+            svg: graph::svg(&drawn, v, self.urls),
+            near: at(1),
+            far: at(2),
+        })
     }
 
     fn taxonomy_groups(&self, v: &View<'_, 'a>, id: PageId) -> Vec<GroupCtx<'a>> {

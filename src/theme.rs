@@ -39,8 +39,13 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// The built-in static files, by URL path.
-pub const STATICS: &[(&str, &[u8])] =
-    embed_static!("weft.css", "weft.js", "search.js", "favicon.svg");
+pub const STATICS: &[(&str, &[u8])] = embed_static!(
+    "weft.css",
+    "weft.js",
+    "search.js",
+    "preview.js",
+    "favicon.svg"
+);
 
 /// Mermaid, which the default theme's script loads on pages with a diagram; written only into
 /// a site that has one (see `vendor/mermaid/README.md`).

@@ -174,6 +174,19 @@ pub struct PageCtx<'a> {
     pub subsections: Vec<SummaryCtx<'a>>,
     /// The navigation of its section.
     pub nav: Option<NavCtx<'a>>,
+    /// Its local graph, when it has neighbours and `local_graph` is on.
+    pub graph: Option<GraphCtx<'a>>,
+}
+
+/// A page's local graph: `page.graph`.
+#[derive(Serialize, JsonSchema)]
+pub struct GraphCtx<'a> {
+    /// The drawing, an `<svg>` hidden from assistive technology: `near` and `far` are its text.
+    pub svg: String,
+    /// The pages one link away (body links and relations, both ways), best connected first.
+    pub near: Vec<LinkCtx<'a>>,
+    /// The pages two links away that it shows.
+    pub far: Vec<LinkCtx<'a>>,
 }
 
 /// A taxonomy's index page: `taxonomy` in `taxonomy_list.html`.

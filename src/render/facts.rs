@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 
 use crate::frontmatter::PageDate;
-use crate::links::{Edge, EdgeKind, LinkGraph, RelationGroup, Target};
+use crate::links::{Edge, EdgeKind, LinkGraph, Neighbour, RelationGroup, Target};
 use crate::markdown::Heading;
 use crate::site::{Page, PageId, PageKind, Site};
 use crate::taxonomy::{Taxonomy, Term};
@@ -43,6 +43,8 @@ pub enum Fact {
     Backlinks(PageId),
     /// A page's taxonomy terms.
     Terms(PageId),
+    /// The pages next to a page in the link graph.
+    Neighbours(PageId),
     /// Every page, in order, and the home page.
     Ids,
     /// Which page is the home page.
@@ -58,7 +60,7 @@ pub enum Fact {
 }
 
 /// The per-page facts, in the order of [`Fact::page_index`].
-pub const PAGE_FACTS: usize = 10;
+pub const PAGE_FACTS: usize = 11;
 
 /// The facts about the whole site, in the order of [`Fact::global_index`].
 pub const GLOBAL_FACTS: [Fact; 4] = [Fact::Ids, Fact::Home, Fact::Edges, Fact::Taxonomies];
@@ -77,6 +79,7 @@ impl Fact {
             Fact::Relations(id) => (id, 7),
             Fact::Backlinks(id) => (id, 8),
             Fact::Terms(id) => (id, 9),
+            Fact::Neighbours(id) => (id, 10),
             Fact::Ids
             | Fact::Home
             | Fact::Edges
@@ -103,7 +106,8 @@ impl Fact {
             6 => Fact::Targets(id),
             7 => Fact::Relations(id),
             8 => Fact::Backlinks(id),
-            _ => Fact::Terms(id),
+            9 => Fact::Terms(id),
+            _ => Fact::Neighbours(id),
         }
     }
 }
@@ -274,6 +278,18 @@ impl<'r, 'a> View<'r, 'a> {
         backlinks(self.data, id)
     }
 
+    /// The pages next to a page in the link graph, sorted by id.
+    pub fn neighbours(&self, id: PageId) -> &'a [Neighbour] {
+        self.read(Fact::Neighbours(id));
+        neighbours(self.data, id)
+    }
+
+    /// A page's source path, which is what the page is: the same for as long as it exists,
+    /// so no fact. Orders pages where nothing else does, the same way whatever their ids.
+    pub fn path(&self, id: PageId) -> &'a std::path::Path {
+        self.data.rel(id)
+    }
+
     /// A page's taxonomy terms, as (taxonomy name and URL, term name and URL).
     pub fn terms(&self, id: PageId) -> Vec<(LinkFact<'a>, LinkFact<'a>)> {
         self.read(Fact::Terms(id));
@@ -352,6 +368,10 @@ fn relations<'a>(data: &Data<'a>, id: PageId) -> &'a [RelationGroup] {
 
 fn backlinks<'a>(data: &Data<'a>, id: PageId) -> &'a [(PageId, EdgeKind)] {
     &data.graph.backlinks[id.0 as usize]
+}
+
+fn neighbours<'a>(data: &Data<'a>, id: PageId) -> &'a [Neighbour] {
+    &data.graph.neighbours[id.0 as usize]
 }
 
 fn terms<'a>(data: &Data<'a>, id: PageId) -> Vec<(LinkFact<'a>, LinkFact<'a>)> {
@@ -464,6 +484,14 @@ pub fn fingerprint(data: &Data, fact: Fact) -> u64 {
             }
         }
         Fact::Terms(id) => h.std(&terms(data, id)),
+        Fact::Neighbours(id) => {
+            let list = neighbours(data, id);
+            h.num(list.len());
+            for n in list {
+                h.id(n.id);
+                h.std(&n.relation);
+            }
+        }
         Fact::Edges => h.edges(&data.graph.edges),
         Fact::Taxonomies => h.std(&taxonomies(data)),
         Fact::TaxonomyIndex(t) => h.std(&taxonomy_index(data, t)),

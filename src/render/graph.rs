@@ -1,0 +1,207 @@
+//! A page's local graph: the page, the pages next to it in the link graph (body links and
+//! relations, both ways) and theirs, drawn at build time as an SVG of rings around the page.
+//!
+//! Which pages it shows, at most [`MAX_NODES`] with the page itself (the edges drawn are those
+//! between them with the page or a page one link away at one end):
+//! 1. every page one link away; if there are more than fit, those with the most neighbours;
+//! 2. then pages two links away, those joined to the most pages of step 1 first;
+//!
+//! ties going to the page whose source path sorts first. Rings cost a sort per page, where a
+//! force layout would cost iterations per page: at 10,000 pages the graphs must stay cheap.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use super::facts::View;
+use super::{Urls, escaped};
+use crate::site::PageId;
+
+/// The most pages a local graph shows, the page itself among them.
+pub const MAX_NODES: usize = 36;
+/// Up to this many pages one link away, each is labelled; beyond it, only the page itself.
+const LABELLED_UP_TO: usize = 12;
+const LABEL_CHARS: usize = 22;
+const WIDTH: f64 = 640.0;
+const HEIGHT: f64 = 360.0;
+
+/// A page on a local graph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The page.
+    pub id: PageId,
+    /// 0 for the page itself, 1 or 2 for how many links away.
+    pub depth: u8,
+    /// Its place in the drawing.
+    pub x: f64,
+    /// Its place in the drawing.
+    pub y: f64,
+}
+
+/// A page's local graph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalGraph {
+    /// The page first, then the pages one link away, then two.
+    pub nodes: Vec<Node>,
+    /// Pairs of indexes into `nodes` that are joined, and whether by a relation.
+    pub edges: Vec<(usize, usize, bool)>,
+}
+
+/// The local graph of page `id`, or `None` for a page with no neighbour.
+pub fn local_graph(v: &View<'_, '_>, id: PageId) -> Option<LocalGraph> {
+    let around = v.neighbours(id);
+    if around.is_empty() {
+        return None;
+    }
+    // One link away: the best connected first.
+    let mut first: Vec<(usize, &std::path::Path, PageId)> = around
+        .iter()
+        .map(|n| (v.neighbours(n.id).len(), v.path(n.id), n.id))
+        .collect();
+    first.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    first.truncate(MAX_NODES - 1);
+    let mut shown: HashMap<PageId, usize> = HashMap::with_capacity(MAX_NODES);
+    shown.insert(id, 0);
+    for (i, &(_, _, n)) in first.iter().enumerate() {
+        shown.insert(n, i + 1);
+    }
+    // Two links away: joined to the most of those, then by path; each remembers the first
+    // page of step 1 it is joined to, to sit beyond it.
+    let mut second: HashMap<PageId, (usize, usize)> = HashMap::new();
+    if first.len() < MAX_NODES - 1 {
+        for (i, &(_, _, near)) in first.iter().enumerate() {
+            for n in v.neighbours(near) {
+                if !shown.contains_key(&n.id) {
+                    second.entry(n.id).or_insert((0, i)).0 += 1;
+                }
+            }
+        }
+    }
+    let mut second: Vec<(usize, usize, &std::path::Path, PageId)> = second
+        .into_iter()
+        .map(|(n, (joins, parent))| (joins, parent, v.path(n), n))
+        .collect();
+    second.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.2.cmp(b.2)));
+    second.truncate(MAX_NODES - 1 - first.len());
+    // Drawn around the page: those one link away on the inner ring in their order, those two
+    // away on the outer ring, each beyond the page that brought it.
+    second.sort_unstable_by(|a, b| a.1.cmp(&b.1).then_with(|| a.2.cmp(b.2)));
+    let mut nodes = Vec::with_capacity(1 + first.len() + second.len());
+    nodes.push(Node {
+        id,
+        depth: 0,
+        x: WIDTH / 2.0,
+        y: HEIGHT / 2.0,
+    });
+    let ring = |i: usize, count: usize, rx: f64, ry: f64, turn: f64| {
+        let angle =
+            std::f64::consts::TAU * (i as f64 + turn) / count as f64 - std::f64::consts::FRAC_PI_2;
+        (
+            WIDTH / 2.0 + rx * angle.cos(),
+            HEIGHT / 2.0 + ry * angle.sin(),
+        )
+    };
+    for (i, &(_, _, n)) in first.iter().enumerate() {
+        let (x, y) = ring(i, first.len(), 150.0, 92.0, 0.0);
+        nodes.push(Node {
+            id: n,
+            depth: 1,
+            x,
+            y,
+        });
+    }
+    // Half a step round, so that the outer ring does not sit in line with the inner one.
+    for (i, &(_, _, _, n)) in second.iter().enumerate() {
+        let (x, y) = ring(i, second.len(), 285.0, 158.0, 0.5);
+        nodes.push(Node {
+            id: n,
+            depth: 2,
+            x,
+            y,
+        });
+    }
+    let index: HashMap<PageId, usize> = nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
+    // Every edge with the page or a page one link away at one end; those between two pages
+    // two links away would cross the drawing and say little about this page.
+    let mut edges = Vec::new();
+    for (a, node) in nodes.iter().enumerate().take(1 + first.len()) {
+        let list = match node.depth {
+            0 => around,
+            _ => v.neighbours(node.id),
+        };
+        for n in list {
+            if let Some(&b) = index.get(&n.id) {
+                if a < b {
+                    edges.push((a, b, n.relation));
+                }
+            }
+        }
+    }
+    Some(LocalGraph { nodes, edges })
+}
+
+/// The graph as an `<svg>`: hidden from assistive technology, which gets the same pages as a
+/// list beside it (the template's), its nodes links that the keyboard skips for that reason.
+pub fn svg(graph: &LocalGraph, v: &View<'_, '_>, urls: &Urls) -> String {
+    let mut svg = String::with_capacity(256 + graph.nodes.len() * 180 + graph.edges.len() * 24);
+    let _ = write!(
+        svg,
+        "<svg class=\"local-graph-svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" aria-hidden=\"true\" focusable=\"false\">"
+    );
+    for relation in [false, true] {
+        let mut d = String::new();
+        for &(a, b, _) in graph.edges.iter().filter(|e| e.2 == relation) {
+            let (a, b) = (&graph.nodes[a], &graph.nodes[b]);
+            let _ = write!(d, "M{:.0} {:.0}L{:.0} {:.0}", a.x, a.y, b.x, b.y);
+        }
+        if !d.is_empty() {
+            let class = if relation { "lg-rel" } else { "lg-link" };
+            let _ = write!(svg, "<path class=\"{class}\" d=\"{d}\"/>");
+        }
+    }
+    let first = graph.nodes.iter().filter(|n| n.depth == 1).count();
+    for node in &graph.nodes {
+        let link = v.link(node.id);
+        let (class, r) = match node.depth {
+            0 => ("lg-self", 7.0),
+            1 => ("lg-near", 5.0),
+            _ => ("lg-far", 3.5),
+        };
+        let labelled = node.depth == 0 || (node.depth == 1 && first <= LABELLED_UP_TO);
+        let _ = write!(
+            svg,
+            "<a href=\"{}\" tabindex=\"-1\" class=\"{class}\"><circle cx=\"{:.0}\" cy=\"{:.0}\" r=\"{r}\"/>",
+            escaped(&urls.path(link.url)),
+            node.x,
+            node.y
+        );
+        if labelled {
+            // Labels lean away from the page, on the side the node is on.
+            let right = node.x >= WIDTH / 2.0;
+            let (dx, anchor) = match (node.depth, right) {
+                (0, _) => (0.0, "middle"),
+                (_, true) => (r + 4.0, "start"),
+                (_, false) => (-r - 4.0, "end"),
+            };
+            let dy = if node.depth == 0 { -r - 6.0 } else { 4.0 };
+            let _ = write!(
+                svg,
+                "<text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"{anchor}\">{}</text>",
+                node.x + dx,
+                node.y + dy,
+                escaped(&crate::markdown::shorten(
+                    link.title,
+                    if node.depth == 0 {
+                        2 * LABEL_CHARS
+                    } else {
+                        LABEL_CHARS
+                    }
+                ))
+            );
+        } else {
+            let _ = write!(svg, "<title>{}</title>", escaped(link.title));
+        }
+        svg.push_str("</a>");
+    }
+    svg.push_str("</svg>");
+    svg
+}
