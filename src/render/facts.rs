@@ -284,12 +284,6 @@ impl<'r, 'a> View<'r, 'a> {
         neighbours(self.data, id)
     }
 
-    /// A page's source path, which is what the page is: the same for as long as it exists,
-    /// so no fact. Orders pages where nothing else does, the same way whatever their ids.
-    pub fn path(&self, id: PageId) -> &'a std::path::Path {
-        self.data.rel(id)
-    }
-
     /// A page's taxonomy terms, as (taxonomy name and URL, term name and URL).
     pub fn terms(&self, id: PageId) -> Vec<(LinkFact<'a>, LinkFact<'a>)> {
         self.read(Fact::Terms(id));

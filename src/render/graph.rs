@@ -12,8 +12,10 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+use super::Urls;
 use super::facts::View;
-use super::{Urls, escaped};
 use crate::site::PageId;
 
 /// The most pages a local graph shows, the page itself among them.
@@ -53,22 +55,24 @@ pub fn local_graph(v: &View<'_, '_>, id: PageId) -> Option<LocalGraph> {
         return None;
     }
     // One link away: the best connected first.
-    let mut first: Vec<(usize, &std::path::Path, PageId)> = around
+    // Ids are in the order of the pages' source paths (`site::place` numbers them so), which
+    // is what ties go by: the order is the same whatever pages come and go around them.
+    let mut first: Vec<(usize, PageId)> = around
         .iter()
-        .map(|n| (v.neighbours(n.id).len(), v.path(n.id), n.id))
+        .map(|n| (v.neighbours(n.id).len(), n.id))
         .collect();
-    first.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    first.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     first.truncate(MAX_NODES - 1);
     let mut shown: HashMap<PageId, usize> = HashMap::with_capacity(MAX_NODES);
     shown.insert(id, 0);
-    for (i, &(_, _, n)) in first.iter().enumerate() {
+    for (i, &(_, n)) in first.iter().enumerate() {
         shown.insert(n, i + 1);
     }
     // Two links away: joined to the most of those, then by path; each remembers the first
     // page of step 1 it is joined to, to sit beyond it.
     let mut second: HashMap<PageId, (usize, usize)> = HashMap::new();
     if first.len() < MAX_NODES - 1 {
-        for (i, &(_, _, near)) in first.iter().enumerate() {
+        for (i, &(_, near)) in first.iter().enumerate() {
             for n in v.neighbours(near) {
                 if !shown.contains_key(&n.id) {
                     second.entry(n.id).or_insert((0, i)).0 += 1;
@@ -76,15 +80,20 @@ pub fn local_graph(v: &View<'_, '_>, id: PageId) -> Option<LocalGraph> {
             }
         }
     }
-    let mut second: Vec<(usize, usize, &std::path::Path, PageId)> = second
+    let mut second: Vec<(usize, usize, PageId)> = second
         .into_iter()
-        .map(|(n, (joins, parent))| (joins, parent, v.path(n), n))
+        .map(|(n, (joins, parent))| (joins, parent, n))
         .collect();
-    second.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.2.cmp(b.2)));
-    second.truncate(MAX_NODES - 1 - first.len());
+    let keep = MAX_NODES - 1 - first.len();
+    let best =
+        |a: &(usize, usize, PageId), b: &(usize, usize, PageId)| b.0.cmp(&a.0).then(a.2.cmp(&b.2));
+    if second.len() > keep {
+        second.select_nth_unstable_by(keep, best);
+        second.truncate(keep);
+    }
     // Drawn around the page: those one link away on the inner ring in their order, those two
     // away on the outer ring, each beyond the page that brought it.
-    second.sort_unstable_by(|a, b| a.1.cmp(&b.1).then_with(|| a.2.cmp(b.2)));
+    second.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.2.cmp(&b.2)));
     let mut nodes = Vec::with_capacity(1 + first.len() + second.len());
     nodes.push(Node {
         id,
@@ -100,7 +109,7 @@ pub fn local_graph(v: &View<'_, '_>, id: PageId) -> Option<LocalGraph> {
             HEIGHT / 2.0 + ry * angle.sin(),
         )
     };
-    for (i, &(_, _, n)) in first.iter().enumerate() {
+    for (i, &(_, n)) in first.iter().enumerate() {
         let (x, y) = ring(i, first.len(), 150.0, 92.0, 0.0);
         nodes.push(Node {
             id: n,
@@ -110,7 +119,7 @@ pub fn local_graph(v: &View<'_, '_>, id: PageId) -> Option<LocalGraph> {
         });
     }
     // Half a step round, so that the outer ring does not sit in line with the inner one.
-    for (i, &(_, _, _, n)) in second.iter().enumerate() {
+    for (i, &(_, _, n)) in second.iter().enumerate() {
         let (x, y) = ring(i, second.len(), 285.0, 158.0, 0.5);
         nodes.push(Node {
             id: n,
@@ -141,67 +150,82 @@ pub fn local_graph(v: &View<'_, '_>, id: PageId) -> Option<LocalGraph> {
 
 /// The graph as an `<svg>`: hidden from assistive technology, which gets the same pages as a
 /// list beside it (the template's), its nodes links that the keyboard skips for that reason.
+/// Written straight into one string: it is on every page.
 pub fn svg(graph: &LocalGraph, v: &View<'_, '_>, urls: &Urls) -> String {
-    let mut svg = String::with_capacity(256 + graph.nodes.len() * 180 + graph.edges.len() * 24);
+    let mut svg = String::with_capacity(256 + graph.nodes.len() * 120 + graph.edges.len() * 18);
     let _ = write!(
         svg,
         "<svg class=\"local-graph-svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" aria-hidden=\"true\" focusable=\"false\">"
     );
-    for relation in [false, true] {
-        let mut d = String::new();
-        for &(a, b, _) in graph.edges.iter().filter(|e| e.2 == relation) {
-            let (a, b) = (&graph.nodes[a], &graph.nodes[b]);
-            let _ = write!(d, "M{:.0} {:.0}L{:.0} {:.0}", a.x, a.y, b.x, b.y);
+    let at = |n: &Node| (n.x.round() as i32, n.y.round() as i32);
+    for (relation, class) in [(false, "lg-link"), (true, "lg-rel")] {
+        let mut drawn = graph.edges.iter().filter(|e| e.2 == relation).peekable();
+        if drawn.peek().is_none() {
+            continue;
         }
-        if !d.is_empty() {
-            let class = if relation { "lg-rel" } else { "lg-link" };
-            let _ = write!(svg, "<path class=\"{class}\" d=\"{d}\"/>");
+        let _ = write!(svg, "<path class=\"{class}\" d=\"");
+        for &(a, b, _) in drawn {
+            let ((x1, y1), (x2, y2)) = (at(&graph.nodes[a]), at(&graph.nodes[b]));
+            let _ = write!(svg, "M{x1} {y1}L{x2} {y2}");
         }
+        svg.push_str("\"/>");
     }
-    let first = graph.nodes.iter().filter(|n| n.depth == 1).count();
-    for node in &graph.nodes {
-        let link = v.link(node.id);
-        let (class, r) = match node.depth {
-            0 => ("lg-self", 7.0),
-            1 => ("lg-near", 5.0),
-            _ => ("lg-far", 3.5),
-        };
-        let labelled = node.depth == 0 || (node.depth == 1 && first <= LABELLED_UP_TO);
-        let _ = write!(
-            svg,
-            "<a href=\"{}\" tabindex=\"-1\" class=\"{class}\"><circle cx=\"{:.0}\" cy=\"{:.0}\" r=\"{r}\"/>",
-            escaped(&urls.path(link.url)),
-            node.x,
-            node.y
-        );
-        if labelled {
-            // Labels lean away from the page, on the side the node is on.
-            let right = node.x >= WIDTH / 2.0;
-            let (dx, anchor) = match (node.depth, right) {
-                (0, _) => (0.0, "middle"),
-                (_, true) => (r + 4.0, "start"),
-                (_, false) => (-r - 4.0, "end"),
-            };
-            let dy = if node.depth == 0 { -r - 6.0 } else { 4.0 };
-            let _ = write!(
-                svg,
-                "<text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"{anchor}\">{}</text>",
-                node.x + dx,
-                node.y + dy,
-                escaped(&crate::markdown::shorten(
-                    link.title,
-                    if node.depth == 0 {
-                        2 * LABEL_CHARS
-                    } else {
-                        LABEL_CHARS
-                    }
-                ))
-            );
-        } else {
-            let _ = write!(svg, "<title>{}</title>", escaped(link.title));
+    let labelled_near = graph.nodes.iter().filter(|n| n.depth == 1).count() <= LABELLED_UP_TO;
+    // The page last, on top.
+    for (depth, class, r) in [
+        (2, "lg-far", "3.5"),
+        (1, "lg-near", "5"),
+        (0, "lg-self", "7"),
+    ] {
+        let _ = write!(svg, "<g class=\"{class}\">");
+        for node in graph.nodes.iter().filter(|n| n.depth == depth) {
+            let link = v.link(node.id);
+            let (x, y) = at(node);
+            svg.push_str("<a tabindex=\"-1\" href=\"");
+            svg.push_str(urls.base_path());
+            let _ = escape_href(&mut svg, link.url);
+            let _ = write!(svg, "\"><circle cx=\"{x}\" cy=\"{y}\" r=\"{r}\"/>");
+            let labelled = depth == 0 || (depth == 1 && labelled_near);
+            if labelled {
+                // Labels lean away from the page, on the side the node is on.
+                let (dx, dy, anchor) = match (depth, x >= WIDTH as i32 / 2) {
+                    (0, _) => (0, -13, "middle"),
+                    (_, true) => (9, 4, "start"),
+                    (_, false) => (-9, 4, "end"),
+                };
+                let _ = write!(
+                    svg,
+                    "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">",
+                    x + dx,
+                    y + dy
+                );
+                let max = if depth == 0 {
+                    2 * LABEL_CHARS
+                } else {
+                    LABEL_CHARS
+                };
+                push_label(&mut svg, link.title, max);
+                svg.push_str("</text></a>");
+            } else {
+                svg.push_str("<title>");
+                let _ = escape_html(&mut svg, link.title);
+                svg.push_str("</title></a>");
+            }
         }
-        svg.push_str("</a>");
+        svg.push_str("</g>");
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// `title`, escaped, shortened to `max` characters with an ellipsis.
+fn push_label(out: &mut String, title: &str, max: usize) {
+    match title.char_indices().nth(max) {
+        None => {
+            let _ = escape_html(out, title);
+        }
+        Some(_) => {
+            let _ = escape_html(out, &crate::markdown::shorten(title, max));
+        }
+    }
 }
