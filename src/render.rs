@@ -379,24 +379,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// The local graph of page `id` (see [`graph`]).
-    fn graph(&self, v: &View<'_, 'a>, id: PageId) -> Option<GraphCtx<'a>> {
+    fn graph(&self, v: &View<'_, 'a>, id: PageId) -> Option<GraphCtx> {
         if !self.config.local_graph {
             return None;
         }
-        let drawn = graph::local_graph(v, id)?;
-        let at = |depth: u8| {
-            drawn
-                .nodes
-                .iter()
-                .filter(move |n| n.depth == depth)
-                .map(|n| self.link(v, n.id))
-                .collect()
-        };
-        Some(GraphCtx {
-            svg: graph::svg(&drawn, v, self.urls),
-            near: at(1),
-            far: at(2),
-        })
+        graph::local_graph(v, id).map(|drawn| graph::html(&drawn, v, self.urls))
     }
 
     fn taxonomy_groups(&self, v: &View<'_, 'a>, id: PageId) -> Vec<GroupCtx<'a>> {

@@ -175,18 +175,22 @@ pub struct PageCtx<'a> {
     /// The navigation of its section.
     pub nav: Option<NavCtx<'a>>,
     /// Its local graph, when it has neighbours and `local_graph` is on.
-    pub graph: Option<GraphCtx<'a>>,
+    pub graph: Option<GraphCtx>,
 }
 
-/// A page's local graph: `page.graph`.
+/// A page's local graph: `page.graph`. Made as HTML in Rust, as `nav_html` is: it is on every
+/// page, and as template loops it took most of the graphs' cost.
 #[derive(Serialize, JsonSchema)]
-pub struct GraphCtx<'a> {
-    /// The drawing, an `<svg>` hidden from assistive technology: `near` and `far` are its text.
+pub struct GraphCtx {
+    /// The drawing, an `<svg>` hidden from assistive technology: the lists are its text.
     pub svg: String,
-    /// The pages one link away (body links and relations, both ways), best connected first.
-    pub near: Vec<LinkCtx<'a>>,
-    /// The pages two links away that it shows.
-    pub far: Vec<LinkCtx<'a>>,
+    /// The pages one link away (body links and relations, both ways), best connected first,
+    /// as a `<ul>` of links.
+    pub near: String,
+    /// The pages two links away that it shows, as a `<ul>` of links; empty when there are none.
+    pub far: String,
+    /// How many pages it shows besides this one.
+    pub pages: usize,
 }
 
 /// A taxonomy's index page: `taxonomy` in `taxonomy_list.html`.

@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::Urls;
+use super::context::GraphCtx;
 use super::facts::View;
 use crate::site::PageId;
 
@@ -148,10 +149,48 @@ pub fn local_graph(v: &View<'_, '_>, id: PageId) -> Option<LocalGraph> {
     Some(LocalGraph { nodes, edges })
 }
 
-/// The graph as an `<svg>`: hidden from assistive technology, which gets the same pages as a
-/// list beside it (the template's), its nodes links that the keyboard skips for that reason.
-/// Written straight into one string: it is on every page.
-pub fn svg(graph: &LocalGraph, v: &View<'_, '_>, urls: &Urls) -> String {
+/// The graph as HTML: the drawing, an `<svg>` hidden from assistive technology, and the same
+/// pages as lists of links, which are its text; each page's title and URL read once.
+pub fn html(graph: &LocalGraph, v: &View<'_, '_>, urls: &Urls) -> GraphCtx {
+    let links: Vec<(&str, String)> = graph
+        .nodes
+        .iter()
+        .map(|node| {
+            let link = v.link(node.id);
+            let mut href = String::with_capacity(urls.base_path().len() + link.url.len() + 8);
+            href.push_str(urls.base_path());
+            let _ = escape_href(&mut href, link.url);
+            (link.title, href)
+        })
+        .collect();
+    let list = |depth: u8| {
+        let mut ul = String::new();
+        for (node, (title, href)) in graph.nodes.iter().zip(&links) {
+            if node.depth != depth {
+                continue;
+            }
+            if ul.is_empty() {
+                ul.push_str("<ul>");
+            }
+            let _ = write!(ul, "<li><a href=\"{href}\">");
+            let _ = escape_html(&mut ul, title);
+            ul.push_str("</a></li>");
+        }
+        if !ul.is_empty() {
+            ul.push_str("</ul>");
+        }
+        ul
+    };
+    GraphCtx {
+        svg: svg(graph, &links),
+        near: list(1),
+        far: list(2),
+        pages: graph.nodes.len() - 1,
+    }
+}
+
+/// The drawing: its nodes links that the keyboard skips, since the lists hold the same links.
+fn svg(graph: &LocalGraph, links: &[(&str, String)]) -> String {
     let mut svg = String::with_capacity(256 + graph.nodes.len() * 120 + graph.edges.len() * 18);
     let _ = write!(
         svg,
@@ -178,15 +217,16 @@ pub fn svg(graph: &LocalGraph, v: &View<'_, '_>, urls: &Urls) -> String {
         (0, "lg-self", "7"),
     ] {
         let _ = write!(svg, "<g class=\"{class}\">");
-        for node in graph.nodes.iter().filter(|n| n.depth == depth) {
-            let link = v.link(node.id);
+        for (node, (title, href)) in graph.nodes.iter().zip(links) {
+            if node.depth != depth {
+                continue;
+            }
             let (x, y) = at(node);
-            svg.push_str("<a tabindex=\"-1\" href=\"");
-            svg.push_str(urls.base_path());
-            let _ = escape_href(&mut svg, link.url);
-            let _ = write!(svg, "\"><circle cx=\"{x}\" cy=\"{y}\" r=\"{r}\"/>");
-            let labelled = depth == 0 || (depth == 1 && labelled_near);
-            if labelled {
+            let _ = write!(
+                svg,
+                "<a tabindex=\"-1\" href=\"{href}\"><circle cx=\"{x}\" cy=\"{y}\" r=\"{r}\"/>"
+            );
+            if depth == 0 || (depth == 1 && labelled_near) {
                 // Labels lean away from the page, on the side the node is on.
                 let (dx, dy, anchor) = match (depth, x >= WIDTH as i32 / 2) {
                     (0, _) => (0, -13, "middle"),
@@ -204,11 +244,11 @@ pub fn svg(graph: &LocalGraph, v: &View<'_, '_>, urls: &Urls) -> String {
                 } else {
                     LABEL_CHARS
                 };
-                push_label(&mut svg, link.title, max);
+                push_label(&mut svg, title, max);
                 svg.push_str("</text></a>");
             } else {
                 svg.push_str("<title>");
-                let _ = escape_html(&mut svg, link.title);
+                let _ = escape_html(&mut svg, title);
                 svg.push_str("</title></a>");
             }
         }
