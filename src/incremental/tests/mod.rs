@@ -614,3 +614,23 @@ fn code_math_and_diagrams_follow_edits() {
     let outcome = site.outcome(&["content/guide/usage.md"]);
     assert!(outcome.kept, "{outcome:?}");
 }
+
+#[test]
+fn a_link_edit_remakes_the_local_graphs_it_reaches() {
+    let mut site = Fixture::new();
+    site.update(&[]);
+    // A new link from p03 to the guide's usage page: both graphs change, and those of the
+    // pages next to either (each `update` checks the result against a full build).
+    let body = |extra: &str| {
+        page(
+            "P03",
+            "weight: 3\ntopics: [t0]\npart_of: [many/_index.md]\n",
+            &format!("Text 3. Next: [[p04]].{extra}"),
+        )
+    };
+    site.write("content/many/p03.md", &body(" Also [[usage]]."));
+    let added = site.update(&["content/many/p03.md"]);
+    site.write("content/many/p03.md", &body(""));
+    let removed = site.update(&["content/many/p03.md"]);
+    assert!(added > 2 && removed > 2, "made {added} and {removed}");
+}
