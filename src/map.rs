@@ -1,10 +1,20 @@
 //! The map: the graph of pages and their links drawn as SVG at build time, grouped by
-//! top-level section, each node a link, so that it needs no JavaScript.
+//! top-level section, each node a link, so that it needs no JavaScript (the theme's `map.js`
+//! adds pan, zoom and "find a page"). It stays readable and light at 10,000 pages: a large site
+//! is drawn as one disc per section ([`layout`]), only the labels that fit are placed
+//! ([`labels`]), and the lines are capped to those between the most linked pages.
+
+mod labels;
+mod layout;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
+
+use labels::{Dot, Label, Rect};
+
+pub use labels::{FONT, text_width};
 
 use crate::links::{Edge, EdgeKind};
 use crate::render::{Urls, escaped};
@@ -41,8 +51,13 @@ pub struct MapDrawing {
     pub svg: String,
     /// Number of pages drawn.
     pub nodes: usize,
-    /// Number of edges drawn.
+    /// How many of their dots are links: all up to 2,000 pages; above, the labelled ones.
+    pub links: usize,
+    /// Number of edges (links and relations) between the pages.
     pub edges: usize,
+    /// How many of them are drawn as lines: all, unless there are more than 2,000 lines to
+    /// draw; then those between the most linked pages (an edge and its reverse share a line).
+    pub edges_drawn: usize,
     /// The groups, for a legend and a text list.
     pub groups: Vec<MapGroup>,
 }
@@ -60,15 +75,21 @@ pub struct MapGroup {
     pub pages: Vec<(String, String)>,
 }
 
-/// Nodes above which labels are left to tooltips and the list under the map.
-const LABELS_UP_TO: usize = 80;
-/// Pages up to which repulsion is computed exactly, pair by pair.
-const PAIRWISE_UP_TO: usize = 400;
-/// Node-iterations the layout may spend on a large site.
-const LAYOUT_BUDGET: usize = 30_000;
-const LABEL_CHARS: usize = 28;
+/// The drawing's width, in its own units (about CSS pixels on a desktop screen).
 const WIDTH: f64 = 1000.0;
-const MARGIN: f64 = 24.0;
+/// Room left around the dots, across and down.
+const PAD_X: f64 = 40.0;
+const PAD_Y: f64 = 32.0;
+/// Pages tried for a label, the most important first.
+const LABEL_CANDIDATES: usize = 400;
+/// Lines drawn at most; above, only those between the most linked pages.
+const LINES_UP_TO: usize = 2000;
+/// Pages up to which every dot is a link with its title as a tooltip. Above, only the
+/// labelled pages' dots are; the others of a section are drawn as one path, in the order of
+/// the section's list under the map (which links every page, and which `map.js` matches with
+/// the path's dots). 10,000 links with titles are 30,000 elements: Chromium took a second to
+/// style them.
+const LINKED_DOTS_UP_TO: usize = 2000;
 
 /// The top-level section a page belongs to (the home page and pages at the top are one group).
 fn group_of(site: &Outline, id: PageId) -> PageId {
@@ -86,118 +107,102 @@ fn group_of(site: &Outline, id: PageId) -> PageId {
     site.home
 }
 
-/// Places the pages with ForceAtlas2 (the `fa2` crate): links pull pages together, every page
-/// is tied to its section, and all repel, so sections form clusters. Deterministic: the
-/// start is a fixed circle per section and the layout runs single-threaded.
-fn layout(site: &Outline, group: &[usize], groups: usize) -> Vec<(f64, f64)> {
-    let n = site.nodes.len();
-    let mut data = fa2::FA2Data::<f64>::with_capacity(n, site.edges.len() + n);
-    let mut seen_in_group = vec![0usize; groups];
-    let mut size_of_group = vec![0usize; groups];
-    for &g in group {
-        size_of_group[g] += 1;
-    }
-    for (i, &g) in group.iter().enumerate() {
-        let centre = std::f64::consts::TAU * g as f64 / groups.max(1) as f64;
-        let k = seen_in_group[g];
-        seen_in_group[g] += 1;
-        let spread = std::f64::consts::TAU * k as f64 / size_of_group[g].max(1) as f64;
-        let (r, small) = (100.0, 10.0 + (i % 7) as f64);
-        data.add_node_with_position(
-            r * centre.cos() + small * spread.cos(),
-            r * centre.sin() + small * spread.sin(),
-        );
-    }
-    for edge in site.edges {
-        data.add_edge(edge.from.0 as usize, edge.to.0 as usize);
-    }
-    for (index, node) in site.nodes.iter().enumerate() {
-        if let Some(parent) = node.parent {
-            data.add_edge_with_weight(index, parent.0 as usize, 3.0);
-        }
-    }
-    // Pairwise repulsion is exact but quadratic; above a few hundred pages Barnes-Hut keeps
-    // each iteration at n log n, and fewer iterations keep the whole layout near-linear.
-    let settings = fa2::FA2Settings::<f64>::from_graph_order(n).parallel(false);
-    let (settings, iterations) = if n <= PAIRWISE_UP_TO {
-        (settings.with_pairwise_repulsion(), 300)
-    } else {
-        (
-            settings.with_barnes_hut_theta(0.8),
-            (LAYOUT_BUDGET / n).clamp(5, 60),
-        )
-    };
-    let mut runner = settings.build(data);
-    runner.run(iterations);
-    let positions: Vec<(f64, f64)> = runner.data().positions().collect();
-    if positions
-        .iter()
-        .all(|(x, y)| x.is_finite() && y.is_finite())
-    {
-        positions
-    } else {
-        (0..n)
-            .map(|i| ((i % 40) as f64 * 10.0, (i / 40) as f64 * 10.0))
-            .collect()
-    }
-}
-
 /// Lays out and draws the whole site.
 pub fn draw(site: &Outline, urls: &Urls) -> MapDrawing {
+    let n = site.nodes.len();
     // Groups: the home page's group first, then the top-level sections in navigation order.
-    let heads: Vec<PageId> = std::iter::once(site.home)
+    let heads: Vec<usize> = std::iter::once(site.home)
         .chain(site.sections.iter().copied())
+        .map(|id| id.0 as usize)
         .collect();
-    let group_index: BTreeMap<PageId, usize> =
+    let group_index: BTreeMap<usize, usize> =
         heads.iter().enumerate().map(|(i, &h)| (h, i)).collect();
     let group: Vec<usize> = ids(site)
-        .map(|id| group_index[&group_of(site, id)])
+        .map(|id| group_index[&(group_of(site, id).0 as usize)])
         .collect();
-    let labels = site.nodes.len() <= LABELS_UP_TO;
-    let (position, height) = fit(&layout(site, &group, heads.len()), labels);
-    let mut svg = String::new();
+    let mut degree = vec![0usize; n];
+    for edge in site.edges {
+        degree[edge.from.0 as usize] += 1;
+        degree[edge.to.0 as usize] += 1;
+    }
+    let (position, height) = fit(&layout::positions(site, &group, &heads, &degree));
+    let dots = dots(&position, height, &heads, &degree);
+    let labels = place_labels(site, &dots, &heads, &degree, height);
+    let dense = dots.iter().map(|d| d.r).fold(f64::MAX, f64::min) < 4.0;
+
+    let mut svg = String::with_capacity(n * 100 + 4096);
     let _ = write!(
         svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"site-map\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" role=\"group\" aria-labelledby=\"weftMapTitle\"><title id=\"weftMapTitle\">Map of {} pages and the links between them</title>",
-        site.nodes.len()
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"site-map{}\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" role=\"group\" aria-labelledby=\"weftMapTitle\"><title id=\"weftMapTitle\">Map of {n} pages and the links between them</title>",
+        if dense { " dense" } else { "" },
     );
-    draw_edges(&mut svg, site, &position);
+    let edges_drawn = draw_edges(&mut svg, site, &dots, &degree);
+    let mut label_of: Vec<Option<&Label>> = vec![None; n];
+    for label in &labels {
+        label_of[label.node] = Some(label);
+    }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); heads.len()];
+    for (i, &g) in group.iter().enumerate() {
+        members[g].push(i);
+    }
     let mut legend = Vec::new();
-    for (g, head) in heads.iter().enumerate() {
-        let members: Vec<PageId> = ids(site).filter(|id| group[id.0 as usize] == g).collect();
+    for (g, (&head, members)) in heads.iter().zip(&members).enumerate() {
         if members.is_empty() {
             continue;
         }
         let class = format!("g{}", g % 8);
-        let _ = write!(svg, "<g class=\"group {class}\">");
-        let pages = members
-            .iter()
-            .map(|&id| {
-                draw_node(
-                    &mut svg,
-                    site,
-                    urls,
-                    id,
-                    position[id.0 as usize],
-                    id == *head,
-                    labels,
-                )
-            })
-            .collect();
+        let _ = write!(svg, "<g class=\"{class}\">");
+        let unlabelled = members.iter().filter(|&&i| label_of[i].is_none());
+        if n <= LINKED_DOTS_UP_TO {
+            for &i in unlabelled {
+                draw_node(&mut svg, site, urls, i, &dots[i], i == head, None);
+            }
+        } else {
+            draw_dots(&mut svg, unlabelled.map(|&i| &dots[i]));
+        }
         svg.push_str("</g>");
-        let head_page = &site.nodes[head.0 as usize];
+        let head_page = &site.nodes[head];
         legend.push(MapGroup {
             title: head_page.title.to_string(),
             url: urls.path(head_page.url),
             class,
-            pages,
+            pages: members
+                .iter()
+                .map(|&i| {
+                    (
+                        site.nodes[i].title.to_string(),
+                        urls.path(site.nodes[i].url),
+                    )
+                })
+                .collect(),
         });
     }
-    svg.push_str("</svg>");
+    // Labelled pages last, so that their text is drawn over every other dot.
+    svg.push_str("<g class=\"labelled\">");
+    for label in &labels {
+        let i = label.node;
+        let class = format!("g{}", group[i] % 8);
+        draw_node(
+            &mut svg,
+            site,
+            urls,
+            i,
+            &dots[i],
+            heads.contains(&i),
+            Some((&class, label)),
+        );
+    }
+    svg.push_str("</g></svg>");
     MapDrawing {
         svg,
-        nodes: site.nodes.len(),
+        nodes: n,
+        links: if n <= LINKED_DOTS_UP_TO {
+            n
+        } else {
+            labels.len()
+        },
         edges: site.edges.len(),
+        edges_drawn,
         groups: legend,
     }
 }
@@ -206,86 +211,173 @@ fn ids(site: &Outline) -> impl Iterator<Item = PageId> + use<> {
     (0..site.nodes.len() as u32).map(PageId)
 }
 
-/// Scales the layout's positions into the drawing's width; returns them and its height.
-fn fit(raw: &[(f64, f64)], labels: bool) -> (Vec<(f64, f64)>, f64) {
+/// Scales the layout's positions into the drawing's width, in whole units; returns them and
+/// the drawing's height.
+fn fit(raw: &[(f64, f64)]) -> (Vec<(f64, f64)>, f64) {
     let (min_x, max_x, min_y, max_y) = raw.iter().fold(
         (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
         |(a, b, c, d), &(x, y)| (a.min(x), b.max(x), c.min(y), d.max(y)),
     );
     let span = (max_x - min_x).max(max_y - min_y).max(1.0);
-    let pad = if labels {
-        8.0 * LABEL_CHARS as f64 / 2.0
-    } else {
-        MARGIN
-    };
-    let scale = (WIDTH - 2.0 * pad) / span;
-    let height = ((max_y - min_y) * scale + 2.0 * MARGIN + 20.0).max(200.0);
+    let scale = (WIDTH - 2.0 * PAD_X) / span;
+    let height = ((max_y - min_y) * scale + 2.0 * PAD_Y).max(200.0).round();
     let position = raw
         .iter()
         .map(|&(x, y)| {
             (
-                pad + (x - min_x) * scale,
-                MARGIN + 14.0 + (y - min_y) * scale,
+                (PAD_X + (x - min_x) * scale).round(),
+                (PAD_Y + (y - min_y) * scale).round(),
             )
         })
         .collect();
     (position, height)
 }
 
-fn draw_edges(svg: &mut String, site: &Outline, position: &[(f64, f64)]) {
-    svg.push_str("<g class=\"edges\">");
-    for edge in site.edges {
-        let (x1, y1) = position[edge.from.0 as usize];
-        let (x2, y2) = position[edge.to.0 as usize];
-        let class = match edge.kind {
-            EdgeKind::Link => "edge link",
-            EdgeKind::Relation(_) => "edge relation",
-        };
-        let _ = write!(
-            svg,
-            "<line class=\"{class}\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\"/>"
-        );
-    }
-    svg.push_str("</g>");
+/// Each page's dot: a size for the map's density (5 units when there is room, down to 1.5),
+/// larger for the most linked pages, and larger still for the sections' own pages.
+fn dots(position: &[(f64, f64)], height: f64, heads: &[usize], degree: &[usize]) -> Vec<Dot> {
+    let area = (WIDTH - 2.0 * PAD_X) * (height - 2.0 * PAD_Y).max(1.0);
+    let base = (0.3 * (area / position.len().max(1) as f64).sqrt()).clamp(1.5, 5.0);
+    let most = degree.iter().copied().max().unwrap_or(0).max(1) as f64;
+    position
+        .iter()
+        .enumerate()
+        .map(|(i, &(x, y))| {
+            let r = if heads.contains(&i) {
+                base * 1.6
+            } else {
+                base * (0.75 + 0.5 * (degree[i] as f64 / most).sqrt())
+            };
+            Dot {
+                x,
+                y,
+                r: (r * 10.0).round() / 10.0,
+            }
+        })
+        .collect()
 }
 
-/// Draws one page as a linked circle, labelled when `labels` or it heads its group;
-/// returns its title and URL for the list under the map.
+/// Labels for the sections' pages first (the home page's first), then for the most linked
+/// pages, wherever they fit. On a dense map a label may cover unlabelled dots.
+fn place_labels(
+    site: &Outline,
+    dots: &[Dot],
+    heads: &[usize],
+    degree: &[usize],
+    height: f64,
+) -> Vec<Label> {
+    let mut order: Vec<usize> = (0..dots.len()).filter(|i| !heads.contains(i)).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(degree[i]), i));
+    let order: Vec<usize> = heads
+        .iter()
+        .copied()
+        .chain(order)
+        .take(LABEL_CANDIDATES)
+        .collect();
+    let bounds = Rect {
+        left: 2.0,
+        top: 2.0,
+        right: WIDTH - 2.0,
+        bottom: height - 2.0,
+    };
+    let every_dot = dots.len() <= layout::FORCES_UP_TO;
+    labels::place(dots, |i| site.nodes[i].title, &order, bounds, every_dot)
+}
+
+/// Draws the edges as two paths, links and relations, one line per pair of pages (at most
+/// [`LINES_UP_TO`], those whose pages are the most linked); returns how many edges they draw.
+fn draw_edges(svg: &mut String, site: &Outline, dots: &[Dot], degree: &[usize]) -> usize {
+    // One line per pair and kind, in the order of the first edge between them.
+    let mut lines: BTreeMap<(usize, usize, bool), (usize, usize)> = BTreeMap::new();
+    for (order, edge) in site.edges.iter().enumerate() {
+        let (a, b) = (edge.from.0 as usize, edge.to.0 as usize);
+        if a == b {
+            continue;
+        }
+        let relation = matches!(edge.kind, EdgeKind::Relation(_));
+        lines
+            .entry((a.min(b), a.max(b), relation))
+            .or_insert((order, 0))
+            .1 += 1;
+    }
+    let mut lines: Vec<((usize, usize, bool), (usize, usize))> = lines.into_iter().collect();
+    if lines.len() > LINES_UP_TO {
+        let weight = |&((a, b, _), _): &((usize, usize, bool), (usize, usize))| {
+            let (low, high) = (degree[a].min(degree[b]), degree[a].max(degree[b]));
+            (std::cmp::Reverse(low), std::cmp::Reverse(high))
+        };
+        lines.sort_by_key(|line| (weight(line), line.1.0));
+        lines.truncate(LINES_UP_TO);
+    }
+    lines.sort_by_key(|(_, (order, _))| *order);
+    svg.push_str("<g class=\"edges\">");
+    for (relation, class) in [(false, ""), (true, " class=\"relation\"")] {
+        let mut d = String::new();
+        for ((a, b, _), _) in lines.iter().filter(|((_, _, r), _)| *r == relation) {
+            let (from, to) = (dots[*a], dots[*b]);
+            let _ = write!(d, "M{} {}L{} {}", from.x, from.y, to.x, to.y);
+        }
+        if !d.is_empty() {
+            let _ = write!(svg, "<path{class} d=\"{d}\"/>");
+        }
+    }
+    svg.push_str("</g>");
+    lines.iter().map(|(_, (_, count))| count).sum()
+}
+
+/// Draws dots that are not links as one path of zero-length lines with round caps, all the
+/// size of the smallest.
+fn draw_dots<'d>(svg: &mut String, dots: impl Iterator<Item = &'d Dot>) {
+    let mut d = String::new();
+    let mut r = f64::MAX;
+    for dot in dots {
+        let _ = write!(d, "M{} {}h0", dot.x, dot.y);
+        r = r.min(dot.r);
+    }
+    if !d.is_empty() {
+        let _ = write!(
+            svg,
+            "<path class=\"dots\" stroke-width=\"{}\" d=\"{d}\"/>",
+            (r * 20.0).round() / 10.0
+        );
+    }
+}
+
+/// Draws one page as a linked dot, with its label if it has one.
 fn draw_node(
     svg: &mut String,
     site: &Outline,
     urls: &Urls,
-    id: PageId,
-    (x, y): (f64, f64),
+    i: usize,
+    dot: &Dot,
     hub: bool,
-    labels: bool,
-) -> (String, String) {
-    let page = &site.nodes[id.0 as usize];
-    let url = urls.path(page.url);
+    label: Option<(&str, &Label)>,
+) {
+    let page = &site.nodes[i];
+    let class = label.map_or(String::new(), |(c, _)| format!(" class=\"{c}\""));
     let _ = write!(
         svg,
-        "<a href=\"{}\"><title>{}</title><circle class=\"node{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{}\"/>",
-        escaped(&url),
+        "<a{class} href=\"{}\"><title>{}</title><circle{} cx=\"{}\" cy=\"{}\" r=\"{}\"/>",
+        escaped(&urls.path(page.url)),
         escaped(page.title),
-        if hub { " section" } else { "" },
-        if hub { 8 } else { 5 },
+        if hub { " class=\"hub\"" } else { "" },
+        dot.x,
+        dot.y,
+        dot.r,
     );
-    if labels || hub {
+    if let Some((_, label)) = label {
+        let anchor = match label.anchor {
+            labels::Anchor::Start => "",
+            labels::Anchor::Middle => " text-anchor=\"middle\"",
+            labels::Anchor::End => " text-anchor=\"end\"",
+        };
         let _ = write!(
             svg,
-            "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            y - 10.0,
-            escaped(&shorten(page.title))
+            "<text x=\"{}\" y=\"{}\"{anchor}>{}</text>",
+            label.x,
+            label.y,
+            escaped(&label.text)
         );
     }
     svg.push_str("</a>");
-    (page.title.to_string(), url)
-}
-
-fn shorten(title: &str) -> String {
-    if title.chars().count() <= LABEL_CHARS {
-        return title.to_string();
-    }
-    let cut: String = title.chars().take(LABEL_CHARS - 1).collect();
-    format!("{}…", cut.trim_end())
 }

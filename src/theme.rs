@@ -44,6 +44,7 @@ pub const STATICS: &[(&str, &[u8])] = embed_static!(
     "weft.js",
     "search.js",
     "preview.js",
+    "map.js",
     "favicon.svg"
 );
 

@@ -126,26 +126,24 @@ fn each_local_graph_shows_the_pages_within_two_links_capped_as_documented() {
             );
             continue;
         }
-        let lists = Selector::parse(".local-graph-list ul").expect("selector");
-        let lists: Vec<_> = html.select(&lists).collect();
-        let links = |i: usize| -> Vec<String> {
-            lists.get(i).map_or(Vec::new(), |ul| {
-                ul.select(&Selector::parse("a").expect("a"))
-                    .map(|a| a.value().attr("href").expect("href").to_string())
-                    .collect()
-            })
-        };
-        assert_eq!(links(0), near, "the pages one link from {url}");
         assert_eq!(
-            links(1).into_iter().collect::<BTreeSet<_>>(),
-            far,
-            "the pages two links from {url}"
+            hrefs(&html, ".lg-self a"),
+            [url.clone()],
+            "{url} is not at the centre of its graph"
         );
-        // The drawing: a node for each, linking to it, and the page itself.
-        let mut drawn: BTreeSet<String> = hrefs(&html, ".local-graph-svg a").into_iter().collect();
-        assert!(drawn.remove(url.as_str()), "{url} is not on its own graph");
-        let listed: BTreeSet<String> = near.iter().cloned().chain(far).collect();
-        assert_eq!(drawn, listed, "the nodes of {url}'s graph");
+        assert_eq!(
+            hrefs(&html, ".lg-near a"),
+            near,
+            "the pages one link from {url}"
+        );
+        let drawn_far: BTreeSet<String> = hrefs(&html, ".lg-far a").into_iter().collect();
+        assert_eq!(drawn_far, far, "the pages two links from {url}");
+        // Each page once: the lists are the drawing's nodes.
+        assert_eq!(
+            hrefs(&html, ".local-graph a").len(),
+            1 + near.len() + far.len(),
+            "{url}"
+        );
         if next.len() > 29 {
             capped += 1;
         }

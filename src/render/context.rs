@@ -179,15 +179,19 @@ pub struct PageCtx<'a> {
 }
 
 /// A page's local graph: `page.graph`. Made as HTML in Rust, as `nav_html` is: it is on every
-/// page, and as template loops it took most of the graphs' cost.
+/// page. The pages are lists of links that the default theme's CSS places on rings around
+/// the page (each item's `style` gives its place, `left` and `top` in percent of a 16:9 box);
+/// without styles they are plain lists, which is what screen readers read.
 #[derive(Serialize, JsonSchema)]
 pub struct GraphCtx {
-    /// The drawing, an `<svg>` hidden from assistive technology: the lists are its text.
-    pub svg: String,
-    /// The pages one link away (body links and relations, both ways), best connected first,
-    /// as a `<ul>` of links.
+    /// The edges: an `<svg>` with a 640 by 360 `viewBox`, hidden from assistive technology.
+    pub edges: String,
+    /// The page itself, a `<ul class="lg-self">` of one link.
+    pub page: String,
+    /// The pages one link away (body links and relations, both ways), best connected first:
+    /// a `<ul class="lg-near">` of links.
     pub near: String,
-    /// The pages two links away that it shows, as a `<ul>` of links; empty when there are none.
+    /// The pages two links away that it shows, a `<ul class="lg-far">`; empty when none.
     pub far: String,
     /// How many pages it shows besides this one.
     pub pages: usize,

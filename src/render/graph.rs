@@ -149,52 +149,71 @@ pub fn local_graph(v: &View<'_, '_>, id: PageId) -> Option<LocalGraph> {
     Some(LocalGraph { nodes, edges })
 }
 
-/// The graph as HTML: the drawing, an `<svg>` hidden from assistive technology, and the same
-/// pages as lists of links, which are its text; each page's title and URL read once.
+/// The graph as HTML. Its pages are lists of links, placed on the rings by CSS: the lists are
+/// the drawing's nodes and its text at once, so each page's link is written once, and
+/// screen readers and pages without styles get two plain lists. Only the edges are an
+/// `<svg>`, hidden from assistive technology.
 pub fn html(graph: &LocalGraph, v: &View<'_, '_>, urls: &Urls) -> GraphCtx {
-    let links: Vec<(&str, String)> = graph
-        .nodes
-        .iter()
-        .map(|node| {
-            let link = v.link(node.id);
-            let mut href = String::with_capacity(urls.base_path().len() + link.url.len() + 8);
-            href.push_str(urls.base_path());
-            let _ = escape_href(&mut href, link.url);
-            (link.title, href)
-        })
-        .collect();
-    let list = |depth: u8| {
-        let mut ul = String::new();
-        for (node, (title, href)) in graph.nodes.iter().zip(&links) {
-            if node.depth != depth {
-                continue;
-            }
-            if ul.is_empty() {
-                ul.push_str("<ul>");
-            }
-            let _ = write!(ul, "<li><a href=\"{href}\">");
-            let _ = escape_html(&mut ul, title);
-            ul.push_str("</a></li>");
+    let labelled_near = graph.nodes.iter().filter(|n| n.depth == 1).count() <= LABELLED_UP_TO;
+    let mut lists = [String::new(), String::new(), String::new()];
+    for node in &graph.nodes {
+        let link = v.link(node.id);
+        let out = &mut lists[node.depth as usize];
+        let (x, y) = (node.x / WIDTH * 100.0, node.y / HEIGHT * 100.0);
+        // Labels go on the side away from the page.
+        let side = if node.depth > 0 && x < 50.0 {
+            " class=\"lg-w\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "<li{side} style=\"left:{x:.1}%;top:{y:.1}%\"><a href=\"{}",
+            urls.base_path()
+        );
+        let _ = escape_href(&mut *out, link.url);
+        out.push_str(if node.depth == 0 {
+            "\" aria-current=\"page\">"
+        } else {
+            "\">"
+        });
+        let labelled = node.depth == 0 || (node.depth == 1 && labelled_near);
+        if labelled {
+            let max = if node.depth == 0 {
+                2 * LABEL_CHARS
+            } else {
+                LABEL_CHARS
+            };
+            out.push_str("<span>");
+            push_label(out, link.title, max);
+            out.push_str("</span>");
+        } else {
+            out.push_str("<span class=\"visually-hidden\">");
+            let _ = escape_html(&mut *out, link.title);
+            out.push_str("</span>");
         }
-        if !ul.is_empty() {
-            ul.push_str("</ul>");
-        }
-        ul
+        out.push_str("</a></li>");
+    }
+    let [page, near, far] = lists;
+    let list = |class: &str, items: String| match items.is_empty() {
+        true => items,
+        false => format!("<ul class=\"{class}\">{items}</ul>"),
     };
     GraphCtx {
-        svg: svg(graph, &links),
-        near: list(1),
-        far: list(2),
+        edges: edges(graph),
+        page: list("lg-self", page),
+        near: list("lg-near", near),
+        far: list("lg-far", far),
         pages: graph.nodes.len() - 1,
     }
 }
 
-/// The drawing: its nodes links that the keyboard skips, since the lists hold the same links.
-fn svg(graph: &LocalGraph, links: &[(&str, String)]) -> String {
-    let mut svg = String::with_capacity(256 + graph.nodes.len() * 120 + graph.edges.len() * 18);
+/// The edges, as one path per kind in an `<svg>` the size of the rings' box.
+fn edges(graph: &LocalGraph) -> String {
+    let mut svg = String::with_capacity(160 + graph.edges.len() * 18);
     let _ = write!(
         svg,
-        "<svg class=\"local-graph-svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" aria-hidden=\"true\" focusable=\"false\">"
+        "<svg class=\"lg-edges\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" aria-hidden=\"true\" focusable=\"false\">"
     );
     let at = |n: &Node| (n.x.round() as i32, n.y.round() as i32);
     for (relation, class) in [(false, "lg-link"), (true, "lg-rel")] {
@@ -208,51 +227,6 @@ fn svg(graph: &LocalGraph, links: &[(&str, String)]) -> String {
             let _ = write!(svg, "M{x1} {y1}L{x2} {y2}");
         }
         svg.push_str("\"/>");
-    }
-    let labelled_near = graph.nodes.iter().filter(|n| n.depth == 1).count() <= LABELLED_UP_TO;
-    // The page last, on top.
-    for (depth, class, r) in [
-        (2, "lg-far", "3.5"),
-        (1, "lg-near", "5"),
-        (0, "lg-self", "7"),
-    ] {
-        let _ = write!(svg, "<g class=\"{class}\">");
-        for (node, (title, href)) in graph.nodes.iter().zip(links) {
-            if node.depth != depth {
-                continue;
-            }
-            let (x, y) = at(node);
-            let _ = write!(
-                svg,
-                "<a tabindex=\"-1\" href=\"{href}\"><circle cx=\"{x}\" cy=\"{y}\" r=\"{r}\"/>"
-            );
-            if depth == 0 || (depth == 1 && labelled_near) {
-                // Labels lean away from the page, on the side the node is on.
-                let (dx, dy, anchor) = match (depth, x >= WIDTH as i32 / 2) {
-                    (0, _) => (0, -13, "middle"),
-                    (_, true) => (9, 4, "start"),
-                    (_, false) => (-9, 4, "end"),
-                };
-                let _ = write!(
-                    svg,
-                    "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">",
-                    x + dx,
-                    y + dy
-                );
-                let max = if depth == 0 {
-                    2 * LABEL_CHARS
-                } else {
-                    LABEL_CHARS
-                };
-                push_label(&mut svg, title, max);
-                svg.push_str("</text></a>");
-            } else {
-                // No `<title>`: the lists name every page, and the theme's link preview shows
-                // the page a dot stands for; on every page of a large site the names add up.
-                svg.push_str("</a>");
-            }
-        }
-        svg.push_str("</g>");
     }
     svg.push_str("</svg>");
     svg
