@@ -189,7 +189,7 @@ pub struct GraphCtx {
     /// The page itself, a `<ul class="lg-self">` of one link.
     pub page: String,
     /// The pages one link away (body links and relations, both ways), best connected first:
-    /// a `<ul class="lg-near">` of links.
+    /// a `<ul class="lg-near">` of links (`lg-near lg-quiet` when there are too many to label).
     pub near: String,
     /// The pages two links away that it shows, a `<ul class="lg-far">`; empty when none.
     pub far: String,

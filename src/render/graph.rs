@@ -23,7 +23,6 @@ use crate::site::PageId;
 pub const MAX_NODES: usize = 30;
 /// Up to this many pages one link away, each is labelled; beyond it, only the page itself.
 const LABELLED_UP_TO: usize = 12;
-const LABEL_CHARS: usize = 22;
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 360.0;
 
@@ -177,21 +176,11 @@ pub fn html(graph: &LocalGraph, v: &View<'_, '_>, urls: &Urls) -> GraphCtx {
         } else {
             "\">"
         });
-        let labelled = node.depth == 0 || (node.depth == 1 && labelled_near);
-        if labelled {
-            let max = if node.depth == 0 {
-                2 * LABEL_CHARS
-            } else {
-                LABEL_CHARS
-            };
-            out.push_str("<span>");
-            push_label(out, link.title, max);
-            out.push_str("</span>");
-        } else {
-            out.push_str("<span class=\"visually-hidden\">");
-            let _ = escape_html(&mut *out, link.title);
-            out.push_str("</span>");
-        }
+        // The whole title: the CSS shortens what it shows, and hides it on dots that carry no
+        // label (`.lg-far`, and `.lg-quiet` when more pages are one link away than labels fit).
+        out.push_str("<span>");
+        let _ = escape_html(&mut *out, link.title);
+        out.push_str("</span>");
         out.push_str("</a></li>");
     }
     let [page, near, far] = lists;
@@ -202,7 +191,7 @@ pub fn html(graph: &LocalGraph, v: &View<'_, '_>, urls: &Urls) -> GraphCtx {
     GraphCtx {
         edges: edges(graph),
         page: list("lg-self", page),
-        near: list("lg-near", near),
+        near: list(if labelled_near { "lg-near" } else { "lg-near lg-quiet" }, near),
         far: list("lg-far", far),
         pages: graph.nodes.len() - 1,
     }
@@ -232,14 +221,3 @@ fn edges(graph: &LocalGraph) -> String {
     svg
 }
 
-/// `title`, escaped, shortened to `max` characters with an ellipsis.
-fn push_label(out: &mut String, title: &str, max: usize) {
-    match title.char_indices().nth(max) {
-        None => {
-            let _ = escape_html(out, title);
-        }
-        Some(_) => {
-            let _ = escape_html(out, &crate::markdown::shorten(title, max));
-        }
-    }
-}
