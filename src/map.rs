@@ -7,14 +7,15 @@
 mod labels;
 mod layout;
 
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use labels::{Dot, Label, Rect};
+use labels::Label;
 
-pub use labels::{FONT, text_width};
+pub use labels::{Anchor, Dot, Rect, label_rect};
 
 use crate::links::{Edge, EdgeKind};
 use crate::render::{Urls, escaped};
@@ -107,27 +108,45 @@ fn group_of(site: &Outline, id: PageId) -> PageId {
     site.home
 }
 
-/// Lays out and draws the whole site.
-pub fn draw(site: &Outline, urls: &Urls) -> MapDrawing {
-    let n = site.nodes.len();
-    // Groups: the home page's group first, then the top-level sections in navigation order.
+/// The map's groups: the home page's first, then the top-level sections in navigation order.
+struct Groups {
+    /// Each group's own page.
+    heads: Vec<usize>,
+    /// Each page's group.
+    of: Vec<usize>,
+    /// Each group's pages, in order.
+    members: Vec<Vec<usize>>,
+}
+
+fn groups(site: &Outline) -> Groups {
     let heads: Vec<usize> = std::iter::once(site.home)
         .chain(site.sections.iter().copied())
         .map(|id| id.0 as usize)
         .collect();
-    let group_index: BTreeMap<usize, usize> =
-        heads.iter().enumerate().map(|(i, &h)| (h, i)).collect();
-    let group: Vec<usize> = ids(site)
-        .map(|id| group_index[&(group_of(site, id).0 as usize)])
+    let index: BTreeMap<usize, usize> = heads.iter().enumerate().map(|(i, &h)| (h, i)).collect();
+    let of: Vec<usize> = ids(site)
+        .map(|id| index[&(group_of(site, id).0 as usize)])
         .collect();
+    let mut members = vec![Vec::new(); heads.len()];
+    for (page, &g) in of.iter().enumerate() {
+        members[g].push(page);
+    }
+    Groups { heads, of, members }
+}
+
+/// Lays out and draws the whole site.
+pub fn draw(site: &Outline, urls: &Urls) -> MapDrawing {
+    let n = site.nodes.len();
+    let groups = groups(site);
     let mut degree = vec![0usize; n];
     for edge in site.edges {
         degree[edge.from.0 as usize] += 1;
         degree[edge.to.0 as usize] += 1;
     }
-    let (position, height) = fit(&layout::positions(site, &group, &heads, &degree));
-    let dots = dots(&position, height, &heads, &degree);
-    let labels = place_labels(site, &dots, &heads, &degree, height);
+    let heads = &groups.heads;
+    let (position, height) = fit(&layout::positions(site, &groups.of, heads, &degree));
+    let dots = dots(&position, height, heads, &degree);
+    let labels = place_labels(site, &dots, heads, &degree, height);
     let dense = dots.iter().map(|d| d.r).fold(f64::MAX, f64::min) < 4.0;
 
     let mut svg = String::with_capacity(n * 100 + 4096);
@@ -137,58 +156,24 @@ pub fn draw(site: &Outline, urls: &Urls) -> MapDrawing {
         if dense { " dense" } else { "" },
     );
     let edges_drawn = draw_edges(&mut svg, site, &dots, &degree);
-    let mut label_of: Vec<Option<&Label>> = vec![None; n];
+    let mut labelled = vec![false; n];
     for label in &labels {
-        label_of[label.node] = Some(label);
+        labelled[label.node] = true;
     }
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); heads.len()];
-    for (i, &g) in group.iter().enumerate() {
-        members[g].push(i);
-    }
-    let mut legend = Vec::new();
-    for (g, (&head, members)) in heads.iter().zip(&members).enumerate() {
-        if members.is_empty() {
-            continue;
-        }
-        let class = format!("g{}", g % 8);
-        let _ = write!(svg, "<g class=\"{class}\">");
-        let unlabelled = members.iter().filter(|&&i| label_of[i].is_none());
-        if n <= LINKED_DOTS_UP_TO {
-            for &i in unlabelled {
-                draw_node(&mut svg, site, urls, i, &dots[i], i == head, None);
-            }
-        } else {
-            draw_dots(&mut svg, unlabelled.map(|&i| &dots[i]));
-        }
-        svg.push_str("</g>");
-        let head_page = &site.nodes[head];
-        legend.push(MapGroup {
-            title: head_page.title.to_string(),
-            url: urls.path(head_page.url),
-            class,
-            pages: members
-                .iter()
-                .map(|&i| {
-                    (
-                        site.nodes[i].title.to_string(),
-                        urls.path(site.nodes[i].url),
-                    )
-                })
-                .collect(),
-        });
-    }
+    let legend = draw_groups(&mut svg, site, urls, &groups, &dots, &labelled);
     // Labelled pages last, so that their text is drawn over every other dot.
     svg.push_str("<g class=\"labelled\">");
     for label in &labels {
         let i = label.node;
-        let class = format!("g{}", group[i] % 8);
+        let class = format!("g{}", groups.of[i] % 8);
+        let hub = heads.contains(&i);
         draw_node(
             &mut svg,
             site,
             urls,
             i,
             &dots[i],
-            heads.contains(&i),
+            hub,
             Some((&class, label)),
         );
     }
@@ -205,6 +190,50 @@ pub fn draw(site: &Outline, urls: &Urls) -> MapDrawing {
         edges_drawn,
         groups: legend,
     }
+}
+
+/// Draws each group's unlabelled pages in a `<g>` of its colour (as links, or on a large map
+/// as one path; `map.js` matches the groups in order with the lists under the map) and returns
+/// the groups for those lists.
+fn draw_groups(
+    svg: &mut String,
+    site: &Outline,
+    urls: &Urls,
+    groups: &Groups,
+    dots: &[Dot],
+    labelled: &[bool],
+) -> Vec<MapGroup> {
+    let mut legend = Vec::new();
+    for (g, (&head, members)) in groups.heads.iter().zip(&groups.members).enumerate() {
+        if members.is_empty() {
+            continue;
+        }
+        let class = format!("g{}", g % 8);
+        let _ = write!(svg, "<g class=\"{class}\">");
+        let unlabelled = members.iter().filter(|&&i| !labelled[i]);
+        if site.nodes.len() <= LINKED_DOTS_UP_TO {
+            for &i in unlabelled {
+                draw_node(svg, site, urls, i, &dots[i], i == head, None);
+            }
+        } else {
+            draw_dots(svg, unlabelled.map(|&i| &dots[i]));
+        }
+        svg.push_str("</g>");
+        let page = |i: usize| {
+            (
+                site.nodes[i].title.to_string(),
+                urls.path(site.nodes[i].url),
+            )
+        };
+        let (title, url) = page(head);
+        legend.push(MapGroup {
+            title,
+            url,
+            class,
+            pages: members.iter().map(|&i| page(i)).collect(),
+        });
+    }
+    legend
 }
 
 fn ids(site: &Outline) -> impl Iterator<Item = PageId> + use<> {
@@ -267,7 +296,7 @@ fn place_labels(
     height: f64,
 ) -> Vec<Label> {
     let mut order: Vec<usize> = (0..dots.len()).filter(|i| !heads.contains(i)).collect();
-    order.sort_by_key(|&i| (std::cmp::Reverse(degree[i]), i));
+    order.sort_by_key(|&i| (Reverse(degree[i]), i));
     let order: Vec<usize> = heads
         .iter()
         .copied()
@@ -284,37 +313,55 @@ fn place_labels(
     labels::place(dots, |i| site.nodes[i].title, &order, bounds, every_dot)
 }
 
+/// One line of the drawing: a pair of pages and the kind of their edges (an edge and its
+/// reverse share it).
+struct Line {
+    ends: (usize, usize),
+    relation: bool,
+    /// The first edge it draws, by index, to keep the edges' order.
+    first: usize,
+    /// How many edges it draws.
+    edges: usize,
+}
+
 /// Draws the edges as two paths, links and relations, one line per pair of pages (at most
 /// [`LINES_UP_TO`], those whose pages are the most linked); returns how many edges they draw.
 fn draw_edges(svg: &mut String, site: &Outline, dots: &[Dot], degree: &[usize]) -> usize {
-    // One line per pair and kind, in the order of the first edge between them.
-    let mut lines: BTreeMap<(usize, usize, bool), (usize, usize)> = BTreeMap::new();
-    for (order, edge) in site.edges.iter().enumerate() {
+    let mut by_pair: BTreeMap<(usize, usize, bool), Line> = BTreeMap::new();
+    for (index, edge) in site.edges.iter().enumerate() {
         let (a, b) = (edge.from.0 as usize, edge.to.0 as usize);
         if a == b {
             continue;
         }
-        let relation = matches!(edge.kind, EdgeKind::Relation(_));
-        lines
-            .entry((a.min(b), a.max(b), relation))
-            .or_insert((order, 0))
-            .1 += 1;
+        let (ends, relation) = (
+            (a.min(b), a.max(b)),
+            matches!(edge.kind, EdgeKind::Relation(_)),
+        );
+        by_pair
+            .entry((ends.0, ends.1, relation))
+            .or_insert(Line {
+                ends,
+                relation,
+                first: index,
+                edges: 0,
+            })
+            .edges += 1;
     }
-    let mut lines: Vec<((usize, usize, bool), (usize, usize))> = lines.into_iter().collect();
+    let mut lines: Vec<Line> = by_pair.into_values().collect();
     if lines.len() > LINES_UP_TO {
-        let weight = |&((a, b, _), _): &((usize, usize, bool), (usize, usize))| {
-            let (low, high) = (degree[a].min(degree[b]), degree[a].max(degree[b]));
-            (std::cmp::Reverse(low), std::cmp::Reverse(high))
-        };
-        lines.sort_by_key(|line| (weight(line), line.1.0));
+        // The lines whose less linked page is the most linked, then by the other page.
+        lines.sort_by_key(|line| {
+            let (a, b) = (degree[line.ends.0], degree[line.ends.1]);
+            (Reverse(a.min(b)), Reverse(a.max(b)), line.first)
+        });
         lines.truncate(LINES_UP_TO);
     }
-    lines.sort_by_key(|(_, (order, _))| *order);
+    lines.sort_by_key(|line| line.first);
     svg.push_str("<g class=\"edges\">");
     for (relation, class) in [(false, ""), (true, " class=\"relation\"")] {
         let mut d = String::new();
-        for ((a, b, _), _) in lines.iter().filter(|((_, _, r), _)| *r == relation) {
-            let (from, to) = (dots[*a], dots[*b]);
+        for line in lines.iter().filter(|line| line.relation == relation) {
+            let (from, to) = (dots[line.ends.0], dots[line.ends.1]);
             let _ = write!(d, "M{} {}L{} {}", from.x, from.y, to.x, to.y);
         }
         if !d.is_empty() {
@@ -322,7 +369,7 @@ fn draw_edges(svg: &mut String, site: &Outline, dots: &[Dot], degree: &[usize]) 
         }
     }
     svg.push_str("</g>");
-    lines.iter().map(|(_, (_, count))| count).sum()
+    lines.iter().map(|line| line.edges).sum()
 }
 
 /// Draws dots that are not links as one path of zero-length lines with round caps, all the
