@@ -401,13 +401,18 @@ fn draw_node(
     label: Option<(&str, &Label)>,
 ) {
     let page = &site.nodes[i];
-    let class = label.map_or(String::new(), |(c, _)| format!(" class=\"{c}\""));
+    // A labelled dot is drawn outside its group: its colour class goes on the circle.
+    let class = match (label.map(|(c, _)| c), hub) {
+        (Some(c), true) => format!(" class=\"{c} hub\""),
+        (Some(c), false) => format!(" class=\"{c}\""),
+        (None, true) => " class=\"hub\"".to_string(),
+        (None, false) => String::new(),
+    };
     let _ = write!(
         svg,
-        "<a{class} href=\"{}\"><title>{}</title><circle{} cx=\"{}\" cy=\"{}\" r=\"{}\"/>",
+        "<a href=\"{}\"><title>{}</title><circle{class} cx=\"{}\" cy=\"{}\" r=\"{}\"/>",
         escaped(&urls.path(page.url)),
         escaped(page.title),
-        if hub { " class=\"hub\"" } else { "" },
         dot.x,
         dot.y,
         dot.r,

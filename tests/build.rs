@@ -72,7 +72,7 @@ fn a_good_site_builds_with_clean_urls_and_checked_links() {
     let summary = stderr(&output, site.root());
     assert_eq!(
         summary.trim(),
-        "built 3 pages and 2 sections into [ROOT]/public: 22 files written, 0 unchanged, 0 removed in [T] ms"
+        "built 3 pages and 2 sections into [ROOT]/public: 23 files written, 0 unchanged, 0 removed in [T] ms"
     );
 }
 
