@@ -364,11 +364,14 @@
     }
     svg.addEventListener("pointerleave", function () { peek = unmark(peek); });
 
+    // The wheel zooms; past the widest view (or the closest) it scrolls the page as usual.
     svg.addEventListener("wheel", function (event) {
-      event.preventDefault();
       var lines = event.deltaMode === 1 ? 33 : event.deltaMode === 2 ? 800 : 1;
+      var factor = Math.pow(1.002, -event.deltaY * lines);
+      if (factor < 1 ? view.w >= home.w : zoom() >= MAX_ZOOM) return;
+      event.preventDefault();
       var point = at(event.clientX, event.clientY);
-      zoomAt(Math.pow(1.002, -event.deltaY * lines), point.x, point.y);
+      zoomAt(factor, point.x, point.y);
     }, { passive: false });
   }
 
