@@ -328,9 +328,12 @@ struct Line {
 /// [`LINES_UP_TO`], those whose pages are the most linked); returns how many edges they draw.
 fn draw_edges(svg: &mut String, site: &Outline, dots: &[Dot], degree: &[usize]) -> usize {
     let mut by_pair: BTreeMap<(usize, usize, bool), Line> = BTreeMap::new();
+    // An edge from a page to itself needs no line: it counts as drawn.
+    let mut to_itself = 0;
     for (index, edge) in site.edges.iter().enumerate() {
         let (a, b) = (edge.from.0 as usize, edge.to.0 as usize);
         if a == b {
+            to_itself += 1;
             continue;
         }
         let (ends, relation) = (
@@ -369,7 +372,7 @@ fn draw_edges(svg: &mut String, site: &Outline, dots: &[Dot], degree: &[usize]) 
         }
     }
     svg.push_str("</g>");
-    lines.iter().map(|line| line.edges).sum()
+    to_itself + lines.iter().map(|line| line.edges).sum::<usize>()
 }
 
 /// Draws dots that are not links as one path of zero-length lines with round caps, all the
@@ -432,4 +435,118 @@ fn draw_node(
         );
     }
     svg.push_str("</a>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A generated site: a home page, `sections` sections of `per` pages each, every page
+    /// linking to three others across the site and every seventh with a relation.
+    fn site(sections: usize, per: usize) -> (Vec<Node<'static>>, Vec<PageId>, Vec<Edge>) {
+        let mut nodes = vec![Node {
+            title: "Home",
+            url: "",
+            kind: PageKind::Section,
+            parent: None,
+        }];
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        let mut heads = Vec::new();
+        for s in 0..sections {
+            heads.push(PageId(nodes.len() as u32));
+            nodes.push(Node {
+                title: leak(format!("Section {s}")),
+                url: leak(format!("s{s}/")),
+                kind: PageKind::Section,
+                parent: Some(PageId(0)),
+            });
+            let head = *heads.last().expect("a head");
+            for p in 0..per {
+                nodes.push(Node {
+                    title: leak(format!(
+                        "A page called {p} in {s}{}",
+                        " and so on".repeat(p % 3)
+                    )),
+                    url: leak(format!("s{s}/p{p}/")),
+                    kind: PageKind::Page,
+                    parent: Some(head),
+                });
+            }
+        }
+        let n = nodes.len();
+        let edges = (1..n)
+            .flat_map(|i| {
+                (1..4).map(move |k| Edge {
+                    from: PageId(i as u32),
+                    to: PageId(((i * 37 + k * 101) % (n - 1) + 1) as u32),
+                    kind: if i % 7 == 0 && k == 1 {
+                        EdgeKind::Relation("related".into())
+                    } else {
+                        EdgeKind::Link
+                    },
+                })
+            })
+            .collect();
+        (nodes, heads, edges)
+    }
+
+    #[test]
+    fn no_two_placed_labels_overlap_on_a_generated_graph() {
+        for (sections, per) in [(5, 30), (8, 300)] {
+            let (nodes, heads, edges) = site(sections, per);
+            let outline = Outline {
+                home: PageId(0),
+                sections: &heads,
+                nodes,
+                edges: &edges,
+            };
+            let groups = groups(&outline);
+            let mut degree = vec![0; outline.nodes.len()];
+            for e in &edges {
+                degree[e.from.0 as usize] += 1;
+                degree[e.to.0 as usize] += 1;
+            }
+            let raw = layout::positions(&outline, &groups.of, &groups.heads, &degree);
+            let (position, height) = fit(&raw);
+            let dots = dots(&position, height, &groups.heads, &degree);
+            let labels = place_labels(&outline, &dots, &groups.heads, &degree, height);
+            assert!(labels.len() > sections, "{} labels", labels.len());
+            let every_dot = outline.nodes.len() <= layout::FORCES_UP_TO;
+            for (i, a) in labels.iter().enumerate() {
+                for b in &labels[i + 1..] {
+                    assert!(!a.rect.overlaps(&b.rect), "{a:?} overlaps {b:?}");
+                }
+                for (j, dot) in dots.iter().enumerate() {
+                    let blocks = every_dot || labels.iter().any(|l| l.node == j);
+                    assert!(
+                        j == a.node || !blocks || !a.rect.covers(dot),
+                        "{a:?} on {j}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_small_map_links_every_dot_and_draws_every_edge() {
+        let (nodes, heads, edges) = site(5, 30);
+        let n = nodes.len();
+        let outline = Outline {
+            home: PageId(0),
+            sections: &heads,
+            nodes,
+            edges: &edges,
+        };
+        let drawing = draw(&outline, &Urls::new("https://example.org/docs/"));
+        assert_eq!(drawing.svg.matches("<a href=\"/docs/").count(), n);
+        assert_eq!((drawing.links, drawing.nodes), (n, n));
+        assert_eq!(drawing.edges_drawn, drawing.edges);
+        assert_eq!(
+            drawing.svg.matches("<path").count(),
+            2,
+            "links and relations"
+        );
+        assert_eq!(drawing.groups.len(), 6);
+        assert_eq!(drawing.groups[1].pages.len(), 31);
+    }
 }
