@@ -67,10 +67,10 @@
     }
     if (!t) return;
     if (label.side === "above") t.setAttribute("y", d.y - r - gap - 0.24 * FONT / z);
-    else if (label.side === "below") t.setAttribute("y", d.y + d.r + gap + 0.93 * FONT / z);
+    else if (label.side === "below") t.setAttribute("y", d.y + r + gap + 0.93 * FONT / z);
     else {
       t.setAttribute("y", d.y + 0.35 * FONT / z);
-      t.setAttribute("x", label.side === "right" ? d.x + d.r + gap : d.x - d.r - gap);
+      t.setAttribute("x", label.side === "right" ? d.x + r + gap : d.x - r - gap);
     }
   }
   function labelOf(text, dot) {
@@ -119,7 +119,7 @@
       linked[dot.url] = true;
       index.push(dot);
     }
-    var groups = svg.querySelectorAll(".site-map > g:not(.edges):not(.labelled)");
+    var groups = svg.querySelectorAll(".site-map > g:not(.edges):not(.labelled):not(.map-mark):not(.map-peek)");
     var lists = document.querySelectorAll(".map-group ul");
     for (i = 0; i < groups.length && i < lists.length; i++) {
       var path = groups[i].querySelector("path.dots");
@@ -329,7 +329,11 @@
     function up(event) {
       delete down[event.pointerId];
       svg.classList.remove("dragging");
+      // The click that ends a drag comes before this timer; a later one (Enter on a link) counts.
+      if (dragged && !Object.keys(down).length) setTimeout(function () { dragged = false; }, 0);
     }
+    // A link pressed and moved would be dragged out of the page, which cancels the pan.
+    svg.addEventListener("dragstart", function (event) { event.preventDefault(); });
     svg.addEventListener("pointerup", up);
     svg.addEventListener("pointercancel", up);
     // A drag that ends on a link does not follow it; a click on a dot that is not a link opens
