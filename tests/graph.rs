@@ -128,7 +128,7 @@ fn each_local_graph_shows_the_pages_within_two_links_capped_as_documented() {
         }
         assert_eq!(
             hrefs(&html, ".lg-self a"),
-            [url.clone()],
+            std::slice::from_ref(url),
             "{url} is not at the centre of its graph"
         );
         assert_eq!(

@@ -193,6 +193,9 @@ pub struct GraphCtx {
     pub near: String,
     /// The pages two links away that it shows, a `<ul class="lg-far">`; empty when none.
     pub far: String,
+    /// How many pages two links away it shows: what to test, rather than `far` (Tera escapes
+    /// a string to test it, and this one is long).
+    pub far_pages: usize,
     /// How many pages it shows besides this one.
     pub pages: usize,
 }

@@ -9,7 +9,6 @@
 //! ties going to the page whose source path sorts first. Rings cost a sort per page, where a
 //! force layout would cost iterations per page: at 10,000 pages the graphs must stay cheap.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use pulldown_cmark_escape::{escape_href, escape_html};
@@ -63,27 +62,30 @@ pub fn local_graph(v: &View<'_, '_>, id: PageId) -> Option<LocalGraph> {
         .collect();
     first.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     first.truncate(MAX_NODES - 1);
-    let mut shown: HashMap<PageId, usize> = HashMap::with_capacity(MAX_NODES);
-    shown.insert(id, 0);
-    for (i, &(_, n)) in first.iter().enumerate() {
-        shown.insert(n, i + 1);
-    }
+    // A few dozen pages: sorted vectors beat hash maps here, on every page of the site.
+    let mut shown: Vec<PageId> = first.iter().map(|&(_, n)| n).collect();
+    shown.push(id);
+    shown.sort_unstable();
     // Two links away: joined to the most of those, then by path; each remembers the first
     // page of step 1 it is joined to, to sit beyond it.
-    let mut second: HashMap<PageId, (usize, usize)> = HashMap::new();
+    let mut reached: Vec<(PageId, usize)> = Vec::new();
     if first.len() < MAX_NODES - 1 {
         for (i, &(_, near)) in first.iter().enumerate() {
-            for n in v.neighbours(near) {
-                if !shown.contains_key(&n.id) {
-                    second.entry(n.id).or_insert((0, i)).0 += 1;
-                }
-            }
+            let next = v.neighbours(near).iter();
+            reached.extend(
+                next.filter(|n| shown.binary_search(&n.id).is_err())
+                    .map(|n| (n.id, i)),
+            );
         }
     }
-    let mut second: Vec<(usize, usize, PageId)> = second
-        .into_iter()
-        .map(|(n, (joins, parent))| (joins, parent, n))
-        .collect();
+    reached.sort_unstable();
+    let mut second: Vec<(usize, usize, PageId)> = Vec::new();
+    for (n, parent) in reached {
+        match second.last_mut() {
+            Some(last) if last.2 == n => last.0 += 1,
+            _ => second.push((1, parent, n)),
+        }
+    }
     let keep = MAX_NODES - 1 - first.len();
     let best =
         |a: &(usize, usize, PageId), b: &(usize, usize, PageId)| b.0.cmp(&a.0).then(a.2.cmp(&b.2));
@@ -128,7 +130,15 @@ pub fn local_graph(v: &View<'_, '_>, id: PageId) -> Option<LocalGraph> {
             y,
         });
     }
-    let index: HashMap<PageId, usize> = nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
+    let mut index: Vec<(PageId, usize)> =
+        nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
+    index.sort_unstable();
+    let index_of = |id: PageId| {
+        index
+            .binary_search_by_key(&id, |&(n, _)| n)
+            .ok()
+            .map(|at| index[at].1)
+    };
     // Every edge with the page or a page one link away at one end; those between two pages
     // two links away would cross the drawing and say little about this page.
     let mut edges = Vec::new();
@@ -138,7 +148,7 @@ pub fn local_graph(v: &View<'_, '_>, id: PageId) -> Option<LocalGraph> {
             _ => v.neighbours(node.id),
         };
         for n in list {
-            if let Some(&b) = index.get(&n.id) {
+            if let Some(b) = index_of(n.id) {
                 if a < b {
                     edges.push((a, b, n.relation));
                 }
@@ -158,16 +168,22 @@ pub fn html(graph: &LocalGraph, v: &View<'_, '_>, urls: &Urls) -> GraphCtx {
     for node in &graph.nodes {
         let link = v.link(node.id);
         let out = &mut lists[node.depth as usize];
-        let (x, y) = (node.x / WIDTH * 100.0, node.y / HEIGHT * 100.0);
+        // In tenths of a percent, written as integers: float formatting showed in profiles.
+        let x = (node.x / WIDTH * 1000.0).round() as i32;
+        let y = (node.y / HEIGHT * 1000.0).round() as i32;
         // Labels go on the side away from the page.
-        let side = if node.depth > 0 && x < 50.0 {
+        let side = if node.depth > 0 && x < 500 {
             " class=\"lg-w\""
         } else {
             ""
         };
         let _ = write!(
             out,
-            "<li{side} style=\"left:{x:.1}%;top:{y:.1}%\"><a href=\"{}",
+            "<li{side} style=\"left:{}.{}%;top:{}.{}%\"><a href=\"{}",
+            x / 10,
+            x % 10,
+            y / 10,
+            y % 10,
             urls.base_path()
         );
         let _ = escape_href(&mut *out, link.url);
@@ -191,9 +207,17 @@ pub fn html(graph: &LocalGraph, v: &View<'_, '_>, urls: &Urls) -> GraphCtx {
     GraphCtx {
         edges: edges(graph),
         page: list("lg-self", page),
-        near: list(if labelled_near { "lg-near" } else { "lg-near lg-quiet" }, near),
+        near: list(
+            if labelled_near {
+                "lg-near"
+            } else {
+                "lg-near lg-quiet"
+            },
+            near,
+        ),
         far: list("lg-far", far),
         pages: graph.nodes.len() - 1,
+        far_pages: graph.nodes.iter().filter(|n| n.depth == 2).count(),
     }
 }
 
@@ -220,4 +244,3 @@ fn edges(graph: &LocalGraph) -> String {
     svg.push_str("</svg>");
     svg
 }
-
