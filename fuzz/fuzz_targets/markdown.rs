@@ -26,6 +26,7 @@ fuzz_target!(|data: &[u8]| {
         markdown::Dialect {
             unsafe_html: flags & 1 == 1,
             title_from_h1: flags & 2 == 2,
+            themes: None,
         },
         &mut diagnostics,
     );
