@@ -81,9 +81,10 @@
   slot.appendChild(form);
   slot.appendChild(panel);
 
+  // No aria-expanded: a search box (role searchbox) may not carry it, and axe says so; the
+  // status line under the box announces the results as they come.
   function close() {
     panel.hidden = true;
-    input.setAttribute("aria-expanded", "false");
   }
 
   function show(query, results, total) {
@@ -100,7 +101,6 @@
       ? "No results for “" + query + "”"
       : total + (total === 1 ? " result" : " results") + " for “" + query + "”";
     panel.hidden = false;
-    input.setAttribute("aria-expanded", "true");
   }
 
   function run() {
