@@ -975,12 +975,15 @@ impl<'a> BodyWriter<'a, '_> {
                 code::diagram(text)
             }
             _ => {
-                let themes = self.dialect.themes;
-                let highlighted = match themes {
-                    Some(themes) => code::highlight(&fence, text, themes),
-                    None => code::highlight(&fence, text, &Themes::default()),
+                let default;
+                let themes = match self.dialect.themes {
+                    Some(themes) => themes,
+                    None => {
+                        default = Themes::default();
+                        &default
+                    }
                 };
-                match highlighted {
+                match code::highlight(&fence, text, themes) {
                     Some(html) => html.to_string(),
                     None => code::plain(&fence.lang, text),
                 }

@@ -42,18 +42,7 @@ fn site() -> Site {
         "content/_index.md".into(),
         "---\ntitle: Home\n---\nStart at [[p01]].\n".into(),
     ));
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let site = Site::new(&files);
-    let output = site.weft(&["build"]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    site
+    Site::built(&files)
 }
 
 /// Every page's neighbours, by URL, from `graph.json`.

@@ -135,18 +135,7 @@ fn large_site() -> Site {
         }
     }
     files.push(("content/_index.md".into(), "---\ntitle: Home\n---\n".into()));
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let site = Site::new(&files);
-    let output = site.weft(&["build"]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    site
+    Site::built(&files)
 }
 
 #[test]

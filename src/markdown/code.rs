@@ -152,6 +152,8 @@ impl Fence {
             .find(|c: char| c == ',' || c.is_whitespace())
             .unwrap_or(info.len());
         let (lang, rest) = info.split_at(end);
+        // giallo reads Zola's form, language first; ours may put a space after the language,
+        // so the options alone go to giallo behind a stand-in language.
         let mut parsed =
             giallo::parse_markdown_fence(&format!("x,{}", rest.trim_start_matches(',')));
         parsed.options.highlight_lines.retain(|r| *r.start() > 0);

@@ -35,6 +35,22 @@ impl Site {
         site
     }
 
+    /// [`Site::new`] for files made at run time, then `weft build`, which must succeed.
+    pub fn built(files: &[(String, String)]) -> Site {
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let site = Site::new(&files);
+        let output = site.weft(&["build"]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        site
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
