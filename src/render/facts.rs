@@ -236,6 +236,12 @@ impl<'r, 'a> View<'r, 'a> {
         link(self.data, id)
     }
 
+    /// Notes that a page's title and URL path were read, by an output that has them from a
+    /// table made of [`View::link`]s (see `graph::NodeLinks`).
+    pub fn link_read(&self, id: PageId) {
+        self.read(Fact::Link(id));
+    }
+
     /// A page's title, URL, description and dates.
     pub fn summary(&self, id: PageId) -> SummaryFact<'a> {
         self.read(Fact::Summary(id));

@@ -10,10 +10,10 @@
 //! force layout would cost iterations per page: at 10,000 pages the graphs must stay cheap.
 
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use pulldown_cmark_escape::{escape_href, escape_html};
 
-use super::Urls;
 use super::context::GraphCtx;
 use super::facts::View;
 use crate::site::PageId;
@@ -24,6 +24,29 @@ pub const MAX_NODES: usize = 30;
 const LABELLED_UP_TO: usize = 12;
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 360.0;
+/// The rings' radii across and down, and how far round (in steps) each starts: the outer ring
+/// sits half a step round, so that it is not in line with the inner one. `weft.css` places the
+/// nodes with the same figures, as percentages of the box (checked by a test).
+const NEAR_RING: Ring = Ring { rx: 150.0, ry: 92.0, turn: 0.0 };
+const FAR_RING: Ring = Ring { rx: 285.0, ry: 158.0, turn: 0.5 };
+
+struct Ring {
+    rx: f64,
+    ry: f64,
+    turn: f64,
+}
+
+impl Ring {
+    /// Where the `i`th of `count` pages on the ring goes, clockwise from the top.
+    fn at(&self, i: usize, count: usize) -> (f64, f64) {
+        let angle = std::f64::consts::TAU * (i as f64 + self.turn) / count as f64
+            - std::f64::consts::FRAC_PI_2;
+        (
+            WIDTH / 2.0 + self.rx * angle.cos(),
+            HEIGHT / 2.0 + self.ry * angle.sin(),
+        )
+    }
+}
 
 /// A page on a local graph.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,16 +126,8 @@ pub fn local_graph(v: &View<'_, '_>, id: PageId) -> Option<LocalGraph> {
         x: WIDTH / 2.0,
         y: HEIGHT / 2.0,
     });
-    let ring = |i: usize, count: usize, rx: f64, ry: f64, turn: f64| {
-        let angle =
-            std::f64::consts::TAU * (i as f64 + turn) / count as f64 - std::f64::consts::FRAC_PI_2;
-        (
-            WIDTH / 2.0 + rx * angle.cos(),
-            HEIGHT / 2.0 + ry * angle.sin(),
-        )
-    };
     for (i, &(_, n)) in first.iter().enumerate() {
-        let (x, y) = ring(i, first.len(), 150.0, 92.0, 0.0);
+        let (x, y) = NEAR_RING.at(i, first.len());
         nodes.push(Node {
             id: n,
             depth: 1,
@@ -120,9 +135,8 @@ pub fn local_graph(v: &View<'_, '_>, id: PageId) -> Option<LocalGraph> {
             y,
         });
     }
-    // Half a step round, so that the outer ring does not sit in line with the inner one.
     for (i, &(_, _, n)) in second.iter().enumerate() {
-        let (x, y) = ring(i, second.len(), 285.0, 158.0, 0.5);
+        let (x, y) = FAR_RING.at(i, second.len());
         nodes.push(Node {
             id: n,
             depth: 2,
@@ -158,66 +172,82 @@ pub fn local_graph(v: &View<'_, '_>, id: PageId) -> Option<LocalGraph> {
     Some(LocalGraph { nodes, edges })
 }
 
+/// Each page's link as a graph node ends, from its URL to `</li>`: made once a build, the
+/// first time a graph shows the page, rather than escaped anew on each of the many graphs
+/// that show it. The table is small and read in place, where the pages' titles and URLs lie
+/// all over the heap; at 10,000 pages that was most of what the graphs cost.
+pub struct NodeLinks {
+    base_path: String,
+    links: Vec<OnceLock<Box<str>>>,
+}
+
+impl NodeLinks {
+    /// An empty table for a site of `pages` pages under `base_path`.
+    pub fn new(pages: usize, base_path: &str) -> Self {
+        NodeLinks {
+            base_path: base_path.to_string(),
+            links: (0..pages).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// `/base/eu/ran/"><span>RAN</span></a></li>`, escaped.
+    fn get<'s>(&'s self, v: &View<'_, '_>, id: PageId) -> &'s str {
+        // Every graph that shows the page reads its link, whoever made the entry.
+        v.link_read(id);
+        self.links[id.0 as usize].get_or_init(|| {
+            let link = v.link(id);
+            let mut out = self.base_path.clone();
+            let _ = escape_href(&mut out, link.url);
+            // The whole title: the CSS shortens what it shows, and hides it on dots that
+            // carry no label (`.lg-far`, and `.lg-quiet` when more pages are one link away
+            // than labels fit).
+            out.push_str("\"><span>");
+            let _ = escape_html(&mut out, link.title);
+            out.push_str("</span></a></li>");
+            out.into()
+        })
+    }
+}
+
 /// The graph as HTML. Its pages are lists of links, placed on the rings by CSS: the lists are
 /// the drawing's nodes and its text at once, so each page's link is written once, and
 /// screen readers and pages without styles get two plain lists. Only the edges are an
 /// `<svg>`, hidden from assistive technology.
-pub fn html(graph: &LocalGraph, v: &View<'_, '_>, urls: &Urls) -> GraphCtx {
-    let labelled_near = graph.nodes.iter().filter(|n| n.depth == 1).count() <= LABELLED_UP_TO;
+///
+/// A ring's list says how many pages it holds (`n7`), and the stylesheet places each item by
+/// its position in the list, with the same angles as [`local_graph`]: no inline style, and a
+/// few bytes a node instead of its coordinates.
+pub fn html(graph: &LocalGraph, v: &View<'_, '_>, links: &NodeLinks) -> GraphCtx {
+    let count = |depth: u8| graph.nodes.iter().filter(|n| n.depth == depth).count();
+    let (near_pages, far_pages) = (count(1), count(2));
     let mut lists = [String::new(), String::new(), String::new()];
     for node in &graph.nodes {
-        let link = v.link(node.id);
         let out = &mut lists[node.depth as usize];
-        // In tenths of a percent, written as integers: float formatting showed in profiles.
-        let x = (node.x / WIDTH * 1000.0).round() as i32;
-        let y = (node.y / HEIGHT * 1000.0).round() as i32;
         // Labels go on the side away from the page.
-        let side = if node.depth > 0 && x < 500 {
-            " class=\"lg-w\""
-        } else {
-            ""
-        };
-        let _ = write!(
-            out,
-            "<li{side} style=\"left:{}.{}%;top:{}.{}%\"><a href=\"{}",
-            x / 10,
-            x % 10,
-            y / 10,
-            y % 10,
-            urls.base_path()
-        );
-        let _ = escape_href(&mut *out, link.url);
-        out.push_str(if node.depth == 0 {
-            "\" aria-current=\"page\">"
-        } else {
-            "\">"
+        out.push_str(match node.depth {
+            0 => "<li><a aria-current=\"page\" href=\"",
+            _ if node.x < WIDTH / 2.0 => "<li class=\"lg-w\"><a href=\"",
+            _ => "<li><a href=\"",
         });
-        // The whole title: the CSS shortens what it shows, and hides it on dots that carry no
-        // label (`.lg-far`, and `.lg-quiet` when more pages are one link away than labels fit).
-        out.push_str("<span>");
-        let _ = escape_html(&mut *out, link.title);
-        out.push_str("</span>");
-        out.push_str("</a></li>");
+        out.push_str(links.get(v, node.id));
     }
     let [page, near, far] = lists;
-    let list = |class: &str, items: String| match items.is_empty() {
+    let list = |class: &str, pages: usize, items: String| match items.is_empty() {
         true => items,
-        false => format!("<ul class=\"{class}\">{items}</ul>"),
+        false => format!("<ul class=\"{class} n{pages}\">{items}</ul>"),
     };
+    let quiet = near_pages > LABELLED_UP_TO;
     GraphCtx {
         edges: edges(graph),
-        page: list("lg-self", page),
+        page: format!("<ul class=\"lg-self\">{page}</ul>"),
         near: list(
-            if labelled_near {
-                "lg-near"
-            } else {
-                "lg-near lg-quiet"
-            },
+            if quiet { "lg-near lg-quiet" } else { "lg-near" },
+            near_pages,
             near,
         ),
-        far: list("lg-far", far),
+        far: list("lg-far", far_pages, far),
         pages: graph.nodes.len() - 1,
-        far_pages: graph.nodes.iter().filter(|n| n.depth == 2).count(),
+        far_pages,
     }
 }
 
@@ -243,4 +273,29 @@ fn edges(graph: &LocalGraph) -> String {
     }
     svg.push_str("</svg>");
     svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stylesheet places the nodes; the edges drawn here must meet them.
+    #[test]
+    fn the_stylesheet_places_nodes_on_the_same_rings() {
+        let css = include_str!("../../themes/default/static/weft.css");
+        for (class, ring) in [("lg-near", NEAR_RING), ("lg-far", FAR_RING)] {
+            let rule = format!(
+                ".{class} {{ --rx: {:.4}%; --ry: {:.4}%; --t: {}; }}",
+                ring.rx / WIDTH * 100.0,
+                ring.ry / HEIGHT * 100.0,
+                1.0 - ring.turn
+            );
+            assert!(css.contains(&rule), "weft.css lacks `{rule}`");
+        }
+        for n in 1..MAX_NODES {
+            let (count, place) = (format!(".lg .n{n} {{ --n: {n}; }}"), format!(".lg li:nth-child({n}) {{ --i: {n}; }}"));
+            assert!(css.contains(&count), "weft.css lacks `{count}`");
+            assert!(css.contains(&place), "weft.css lacks `{place}`");
+        }
+    }
 }

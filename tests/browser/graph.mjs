@@ -1,6 +1,6 @@
 // Local graphs in the browser: every node is a link to the page it stands for (the one a click
-// opens), named by the page's title, inside the graph's box; only the edges are hidden from
-// screen readers; the same without JavaScript.
+// opens), named by the page's title, inside the graph's box, at the ends of its edges; only the
+// edges are hidden from screen readers; the same without JavaScript.
 //
 //   cd tests/browser && npm ci && WEFT_PUBLIC=../../target/fixture-site WEFT_BASE_PATH=/docs/ node graph.mjs
 
@@ -50,6 +50,27 @@ for (const javaScript of [true, false]) {
   check(nodes.length >= 3, "the graph shows fewer than two neighbours");
   check(nodes.every((n) => n.name.length > 0), "a node has no name");
   check(nodes.every((n) => n.inside), "a node is drawn outside the graph");
+  // The stylesheet places the nodes and weft draws the edges: each node sits at an edge's end.
+  const misses = await graph.evaluate((g) => {
+    const svg = g.querySelector("svg.lg-edges");
+    const box = svg.getBoundingClientRect();
+    const [, , w, h] = svg.getAttribute("viewBox").split(" ").map(Number);
+    const ends = [...svg.querySelectorAll("path")].flatMap((p) =>
+      [...p.getAttribute("d").matchAll(/[ML](-?[\d.]+) (-?[\d.]+)/g)].map((m) => [box.left + (m[1] * box.width) / w, box.top + (m[2] * box.height) / h]),
+    );
+    return [...g.querySelectorAll(".lg li")]
+      .map((li) => {
+        const at = li.getBoundingClientRect();
+        const miss = Math.min(...ends.map(([x, y]) => Math.hypot(x - at.left, y - at.top)));
+        return { href: li.querySelector("a").getAttribute("href"), miss };
+      })
+      .filter((n) => !(n.miss < 3));
+  });
+  check(misses.length === 0, `nodes away from their edges: ${misses.map((n) => `${n.href} by ${n.miss.toFixed(1)}px`).join(", ")}`);
+  // ...and in weft's order: the first page one link away straight above the page, the way the
+  // rings are drawn (a turn of the ring would still put every node on an edge's end).
+  const [self_, first] = await Promise.all([".lg-self li", ".lg-near li"].map((s) => graph.locator(s).first().boundingBox()));
+  check(Math.abs(first.x - self_.x) < 2 && first.y < self_.y, "the first page one link away is not above the page");
 
   // A click on a node one link away opens the page it names.
   const near = await graph.locator(".lg-near a").first().getAttribute("href");
