@@ -86,6 +86,8 @@ pub struct Renderer<'a> {
     /// A context holding `site`, made on first use (it is the same for every page), with
     /// the facts it read.
     base: OnceLock<(tera::Context, Vec<Fact>)>,
+    /// The pages' links as the local graphs write them.
+    node_links: graph::NodeLinks,
 }
 
 /// Backlinks listed on a page; a hub's page says how many more there are instead, so that
@@ -103,6 +105,7 @@ impl<'a> Renderer<'a> {
             config,
             urls,
             theme,
+            node_links: graph::NodeLinks::new(data.page_count(), urls.base_path()),
             data,
             base: OnceLock::new(),
         }
@@ -383,7 +386,7 @@ impl<'a> Renderer<'a> {
         if !self.config.local_graph {
             return None;
         }
-        graph::local_graph(v, id).map(|drawn| graph::html(&drawn, v, self.urls))
+        graph::local_graph(v, id).map(|drawn| graph::html(&drawn, v, &self.node_links))
     }
 
     fn taxonomy_groups(&self, v: &View<'_, 'a>, id: PageId) -> Vec<GroupCtx<'a>> {

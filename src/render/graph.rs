@@ -27,8 +27,16 @@ const HEIGHT: f64 = 360.0;
 /// The rings' radii across and down, and how far round (in steps) each starts: the outer ring
 /// sits half a step round, so that it is not in line with the inner one. `weft.css` places the
 /// nodes with the same figures, as percentages of the box (checked by a test).
-const NEAR_RING: Ring = Ring { rx: 150.0, ry: 92.0, turn: 0.0 };
-const FAR_RING: Ring = Ring { rx: 285.0, ry: 158.0, turn: 0.5 };
+const NEAR_RING: Ring = Ring {
+    rx: 150.0,
+    ry: 92.0,
+    turn: 0.0,
+};
+const FAR_RING: Ring = Ring {
+    rx: 285.0,
+    ry: 158.0,
+    turn: 0.5,
+};
 
 struct Ring {
     rx: f64,
@@ -293,7 +301,10 @@ mod tests {
             assert!(css.contains(&rule), "weft.css lacks `{rule}`");
         }
         for n in 1..MAX_NODES {
-            let (count, place) = (format!(".lg .n{n} {{ --n: {n}; }}"), format!(".lg li:nth-child({n}) {{ --i: {n}; }}"));
+            let (count, place) = (
+                format!(".lg .n{n} {{ --n: {n}; }}"),
+                format!(".lg li:nth-child({n}) {{ --i: {n}; }}"),
+            );
             assert!(css.contains(&count), "weft.css lacks `{count}`");
             assert!(css.contains(&place), "weft.css lacks `{place}`");
         }
