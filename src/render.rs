@@ -480,9 +480,11 @@ impl<'a> Renderer<'a> {
         };
         let page = self.page_ctx(&v, id);
         let nav_html = self.nav_html(&v, &page.url, page.nav.as_ref(), &page.ancestors);
+        let toc_html = toc_html(&page.toc);
         let mut context = self.base_context(&v);
         context.insert("page", &page);
         context.insert("nav_html", &nav_html);
+        context.insert("toc_html", &toc_html);
         self.render(template, &context)
     }
 
@@ -576,6 +578,32 @@ pub fn escaped(text: &str) -> String {
     out
 }
 
+/// The table of contents as nested lists of links (`toc_html` in templates), empty for a page
+/// without headings. Made here rather than by a recursive template macro, which cost about a
+/// twentieth of the default theme's time; themes that want another shape have `page.toc`.
+fn toc_html(entries: &[TocEntry]) -> String {
+    fn list(out: &mut String, entries: &[TocEntry]) {
+        out.push_str("<ol>\n");
+        for e in entries {
+            out.push_str("<li><a href=\"#");
+            let _ = pulldown_cmark_escape::escape_html(&mut *out, e.id);
+            out.push_str("\">");
+            let _ = pulldown_cmark_escape::escape_html(&mut *out, e.title);
+            out.push_str("</a>");
+            if !e.children.is_empty() {
+                list(out, &e.children);
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ol>");
+    }
+    let mut out = String::new();
+    if !entries.is_empty() {
+        list(&mut out, entries);
+    }
+    out
+}
+
 /// Nests headings into a table of contents by level.
 fn toc(headings: &[Heading]) -> Vec<TocEntry<'_>> {
     fn take<'h>(headings: &'h [Heading], i: &mut usize, level: u8) -> Vec<TocEntry<'h>> {
@@ -626,5 +654,11 @@ mod tests {
         assert_eq!(toc.len(), 2);
         assert_eq!(toc[0].children[0].id, "b");
         assert_eq!(toc[1].children[0].id, "d");
+        assert_eq!(
+            toc_html(&toc),
+            "<ol>\n<li><a href=\"#a\">a</a><ol>\n<li><a href=\"#b\">b</a></li>\n</ol></li>\n\
+             <li><a href=\"#c\">c</a><ol>\n<li><a href=\"#d\">d</a></li>\n</ol></li>\n</ol>"
+        );
+        assert_eq!(toc_html(&[]), "");
     }
 }

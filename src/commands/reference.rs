@@ -320,15 +320,20 @@ pub fn template_variables() -> Vec<(&'static str, Vec<Variable>)> {
         about: "The section navigation, as HTML (empty where there is none).",
         schema: schema_for!(String),
     };
+    let toc = || Variable {
+        name: "toc_html",
+        about: "The page's table of contents, as nested `<ol>` lists of links (empty without headings).",
+        schema: schema_for!(String),
+    };
     let page = || Variable {
         name: "page",
         about: "The page.",
         schema: schema_for!(context::PageCtx<'static>),
     };
     vec![
-        ("page.html", vec![site(), page(), nav()]),
-        ("section.html", vec![site(), page(), nav()]),
-        ("index.html", vec![site(), page(), nav()]),
+        ("page.html", vec![site(), page(), nav(), toc()]),
+        ("section.html", vec![site(), page(), nav(), toc()]),
+        ("index.html", vec![site(), page(), nav(), toc()]),
         (
             "taxonomy_list.html",
             vec![
