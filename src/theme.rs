@@ -36,6 +36,14 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "taxonomy_term.html",
     "map.html",
     "alias.html",
+    "partials/breadcrumbs.html",
+    "partials/meta.html",
+    "partials/chips.html",
+    "partials/toc_inline.html",
+    "partials/toc_aside.html",
+    "partials/connections.html",
+    "partials/local_graph.html",
+    "partials/pager.html",
 );
 
 /// The built-in static files, by URL path.
