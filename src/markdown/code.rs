@@ -81,10 +81,18 @@ fn registries() -> &'static [OnceLock<Option<Registry>>] {
 /// no faster than one. Each worker thread (up to [`MAX_REGISTRIES`]) has its own copy
 /// instead: the first read from giallo's dump (about 45 ms), the others cloned from it
 /// (about 20 MB and 17 ms each).
+///
+/// Until a thread's copy is made, it shares one that is made rather than wait for its own.
 fn registry() -> Option<&'static Registry> {
     let copies = registries();
     let slot = rayon::current_thread_index().unwrap_or(0) % copies.len();
-    copies[slot].get_or_init(|| copy(slot)).as_ref()
+    if let Some(own) = copies[slot].get() {
+        return own.as_ref();
+    }
+    match copies.iter().find_map(OnceLock::get) {
+        Some(made) => made.as_ref(),
+        None => copies[slot].get_or_init(|| copy(slot)).as_ref(),
+    }
 }
 
 /// The first copy is read from giallo's compressed dump; the others are cloned from it,
