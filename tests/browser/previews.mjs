@@ -167,6 +167,21 @@ await visit("previews on hover", { colorScheme: "light", viewport: { width: 1280
   await sleep(700);
   check(!(await isOpen(page)), "a breadcrumb opens a card");
 
+  // A link to a page's old address (an alias, which redirects): the card of the page it moved to.
+  await page.mouse.move(0, 0);
+  await closes(page);
+  await page.locator("main .content p").first().evaluate((p, href) => {
+    const a = Object.assign(document.createElement("a"), { href, textContent: "the old address" });
+    a.id = "weftTestAlias";
+    p.append(" ", a);
+  }, `${BASE_PATH}old/elements/`);
+  await page.hover("#weftTestAlias");
+  check(await opens(page), "hovering a link to a moved page opens no card");
+  const moved = await cardText(page);
+  check(moved.includes("Every element") && !moved.includes("Moved"), `the card of a moved page is not the page it moved to: ${moved}`);
+  await page.mouse.move(0, 0);
+  await closes(page);
+
   await page.hover(TO_PAGE);
   check(await opens(page), "no card to check with axe");
   const violations = await axe(page);

@@ -51,14 +51,21 @@
   }
 
   // One request per page, shared by all its links; after a network error the next hover tries
-  // again.
-  function load(address) {
+  // again. A page that has moved (weft writes its old address as a page that redirects with
+  // <meta http-equiv="refresh">) shows the page it moved to, which a click would open.
+  function load(address, moves) {
     if (!pages[address]) {
       pages[address] = fetch(address, { credentials: "same-origin" }).then(function (response) {
         var type = response.headers.get("content-type") || "";
         if (!response.ok || type.indexOf("html") < 0) return null;
         return response.text().then(function (html) {
-          return new DOMParser().parseFromString(html, "text/html");
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var refresh = doc.querySelector('meta[http-equiv="refresh" i]');
+          var to = refresh && /url=\s*(\S+)/i.exec(refresh.getAttribute("content") || "");
+          if (!to) return doc;
+          var moved = new URL(to[1], address);
+          if ((moves || 0) > 2 || moved.origin !== location.origin) return null;
+          return load(moved.href.split("#")[0], (moves || 0) + 1);
         });
       }, function () {
         delete pages[address];
