@@ -3,15 +3,12 @@
 //
 //   cd tests/browser && npm ci && WEFT_PUBLIC=../../target/fixture-site WEFT_BASE_PATH=/docs/ node callouts.mjs
 
-import { BASE_PATH, launch, serve } from "./lib.mjs";
+import { BASE_PATH, launch, serve, verdicts } from "./lib.mjs";
 
 const server = await serve();
 const browser = await launch();
-let failed = 0;
-const fail = (message) => {
-  console.error(`FAIL ${message}`);
-  failed += 1;
-};
+const verdict = verdicts();
+const { fail } = verdict;
 
 for (const javaScript of [true, false]) {
   const context = await browser.newContext({ javaScriptEnabled: javaScript });
@@ -36,10 +33,10 @@ for (const javaScript of [true, false]) {
   if (!(await page.locator("details.callout[data-callout=tip]").evaluate((d) => d.open))) {
     fail("a `+` callout does not start open");
   }
-  console.log(`${failed ? "FAIL" : "ok"} folded callouts with JavaScript ${javaScript ? "on" : "off"}`);
+  console.log(`${verdict.failed ? "FAIL" : "ok"} folded callouts with JavaScript ${javaScript ? "on" : "off"}`);
   await context.close();
 }
 
 await browser.close();
 await server.close();
-process.exit(failed ? 1 : 0);
+verdict.exit();

@@ -4,18 +4,12 @@
 //
 //   cd tests/browser && npm ci && WEFT_PUBLIC=../../target/fixture-site WEFT_BASE_PATH=/docs/ node code.mjs
 
-import { BASE_PATH, confine, launch, serve } from "./lib.mjs";
+import { BASE_PATH, confine, launch, serve, verdicts } from "./lib.mjs";
 
 const server = await serve();
 const browser = await launch();
-let failed = 0;
-const fail = (message) => {
-  console.error(`FAIL ${message}`);
-  failed += 1;
-};
-const check = (ok, message) => {
-  if (!ok) fail(message);
-};
+const verdict = verdicts();
+const { fail, check } = verdict;
 const URL_PATH = `${server.origin}${BASE_PATH}guide/code/`;
 const RUST = 'fn main() {\n    let greeting = "Hello, <world>";\n    println!("{greeting}"); // says hello\n}';
 
@@ -82,13 +76,13 @@ const RUST = 'fn main() {\n    let greeting = "Hello, <world>";\n    println!("{
 
   check(errors.length === 0, `script errors: ${errors.join("; ")}`);
   check(outside.length === 0, `requests left the site: ${outside.join(", ")}`);
-  console.log(`${failed ? "FAIL" : "ok"} code, math and diagrams with JavaScript`);
+  console.log(`${verdict.failed ? "FAIL" : "ok"} code, math and diagrams with JavaScript`);
   await context.close();
 }
 
 // Without JavaScript: no copy button, the diagram as its source; code and math as with it.
 {
-  const before = failed;
+  const before = verdict.failed;
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(URL_PATH);
@@ -96,10 +90,10 @@ const RUST = 'fn main() {\n    let greeting = "Hello, <world>";\n    println!("{
   check(await page.locator("pre.mermaid-source").isVisible(), "the diagram's source is hidden without JavaScript");
   check((await page.locator("pre.giallo span[class*='c-l-']").count()) > 3, "code is not highlighted without JavaScript");
   check((await page.locator("math").first().boundingBox())?.width > 10, "math is not drawn without JavaScript");
-  console.log(`${failed > before ? "FAIL" : "ok"} code, math and diagrams without JavaScript`);
+  console.log(`${verdict.failed > before ? "FAIL" : "ok"} code, math and diagrams without JavaScript`);
   await context.close();
 }
 
 await browser.close();
 await server.close();
-process.exit(failed ? 1 : 0);
+verdict.exit();

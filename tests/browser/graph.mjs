@@ -4,20 +4,15 @@
 //
 //   cd tests/browser && npm ci && WEFT_PUBLIC=../../target/fixture-site WEFT_BASE_PATH=/docs/ node graph.mjs
 
-import { BASE_PATH, launch, serve } from "./lib.mjs";
+import { BASE_PATH, launch, serve, verdicts } from "./lib.mjs";
 
 const server = await serve();
 const browser = await launch();
-let failed = 0;
-const check = (ok, message) => {
-  if (!ok) {
-    console.error(`FAIL ${message}`);
-    failed += 1;
-  }
-};
+const verdict = verdicts();
+const { check } = verdict;
 
 for (const javaScript of [true, false]) {
-  const before = failed;
+  const before = verdict.failed;
   const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   // Not confined: a click on a node must be free to open its page.
@@ -81,10 +76,10 @@ for (const javaScript of [true, false]) {
   const title = (await page.locator("h1").first().textContent()).trim();
   check(title.startsWith(target.name.replace(/…$/, "").trim()), `the node named "${target.name}" opened "${title}"`);
   check(outside.length === 0, `requests left the site: ${outside.join(", ")}`);
-  console.log(`${failed > before ? "FAIL" : "ok"} local graph nodes link to their pages, JavaScript ${javaScript ? "on" : "off"}`);
+  console.log(`${verdict.failed > before ? "FAIL" : "ok"} local graph nodes link to their pages, JavaScript ${javaScript ? "on" : "off"}`);
   await context.close();
 }
 
 await browser.close();
 await server.close();
-process.exit(failed ? 1 : 0);
+verdict.exit();

@@ -124,3 +124,26 @@ export async function confine(page, origin, outside) {
     return route.continue();
   });
 }
+
+/**
+ * A test's verdicts: `fail(message)` prints it and counts it, `check(ok, message)` fails when
+ * `ok` is false, `failed` is how many failed so far (to say whether a scenario passed), and
+ * `exit()` ends the process with 1 if any did.
+ */
+export function verdicts() {
+  const counts = { failed: 0 };
+  const fail = (message) => {
+    console.error(`FAIL ${message}`);
+    counts.failed += 1;
+  };
+  return {
+    fail,
+    check: (ok, message) => {
+      if (!ok) fail(message);
+    },
+    get failed() {
+      return counts.failed;
+    },
+    exit: () => process.exit(counts.failed ? 1 : 0),
+  };
+}

@@ -10,17 +10,14 @@
 
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { BASE_PATH, confine, launch, serve } from "./lib.mjs";
+import { BASE_PATH, confine, launch, serve, verdicts } from "./lib.mjs";
 
 const axeSource = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const server = await serve();
 const browser = await launch();
 const address = `${server.origin}${BASE_PATH}map/`;
-let failed = 0;
-const fail = (message) => {
-  console.error(`FAIL ${message}`);
-  failed += 1;
-};
+const verdict = verdicts();
+const { fail } = verdict;
 const close = (a, b, within = 1) => Math.abs(a - b) <= within;
 
 const viewBox = (page) =>
@@ -59,7 +56,7 @@ async function labelsApart(page) {
 }
 
 async function withJavaScript() {
-  const failedBefore = failed;
+  const failedBefore = verdict.failed;
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const outside = [];
@@ -167,12 +164,12 @@ async function withJavaScript() {
   }
   for (const url of outside) fail(`request left the site: ${url}`);
   for (const message of errors) fail(`script error: ${message}`);
-  console.log(`${failed > failedBefore ? "FAIL" : "ok"} the map with JavaScript: ${labels} labels apart, zoom, pan, "${title}" found`);
+  console.log(`${verdict.failed > failedBefore ? "FAIL" : "ok"} the map with JavaScript: ${labels} labels apart, zoom, pan, "${title}" found`);
   await context.close();
 }
 
 async function withoutJavaScript() {
-  const failedBefore = failed;
+  const failedBefore = verdict.failed;
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   const outside = [];
@@ -186,7 +183,7 @@ async function withoutJavaScript() {
   if ((await svg.getAttribute("viewBox")) !== written) fail("the viewBox is not the one weft wrote");
   if ((await page.locator("svg.site-map a[href]").count()) === 0) fail("the map has no links");
   for (const url of outside) fail(`request left the site: ${url}`);
-  console.log(`${failed > failedBefore ? "FAIL" : "ok"} the map without JavaScript`);
+  console.log(`${verdict.failed > failedBefore ? "FAIL" : "ok"} the map without JavaScript`);
   await context.close();
 }
 
@@ -197,4 +194,4 @@ try {
   await browser.close();
   await server.close();
 }
-process.exit(failed ? 1 : 0);
+verdict.exit();

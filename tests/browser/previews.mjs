@@ -8,21 +8,15 @@
 
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { BASE_PATH, confine, launch, serve } from "./lib.mjs";
+import { BASE_PATH, confine, launch, serve, verdicts } from "./lib.mjs";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const axeSource = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const server = await serve();
 const browser = await launch();
-let failed = 0;
-const fail = (message) => {
-  console.error(`FAIL ${message}`);
-  failed += 1;
-};
-const check = (ok, message) => {
-  if (!ok) fail(message);
-};
+const verdict = verdicts();
+const { fail, check } = verdict;
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 // guide/second links to the elements page and to its "Table" section.
@@ -41,7 +35,7 @@ const LAST = "Text under it.";
 
 /** Opens PAGE in a new context; `run(page, seen)` does the checks; `seen.fetches` counts requests for TARGET. */
 async function visit(name, options, run) {
-  const before = failed;
+  const before = verdict.failed;
   const context = await browser.newContext(options);
   const page = await context.newPage();
   const seen = { outside: [], errors: [], fetches: 0, navigations: 0 };
@@ -55,7 +49,7 @@ async function visit(name, options, run) {
   await run(page, seen);
   check(seen.errors.length === 0, `${name}: script errors: ${seen.errors.join("; ")}`);
   check(seen.outside.length === 0, `${name}: requests left the site: ${seen.outside.join(", ")}`);
-  console.log(`${failed > before ? "FAIL" : "ok"} ${name}`);
+  console.log(`${verdict.failed > before ? "FAIL" : "ok"} ${name}`);
   await context.close();
 }
 
@@ -232,4 +226,4 @@ await visit("no previews without JavaScript", { javaScriptEnabled: false }, asyn
 
 await browser.close();
 await server.close();
-process.exit(failed ? 1 : 0);
+verdict.exit();
