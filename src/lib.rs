@@ -9,6 +9,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod dates;
 pub mod diag;
 pub mod discover;
 pub mod external;

@@ -100,6 +100,12 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnos
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_text);
     tera.register_filter("escape", EscapeFilter);
+    tera.register_filter(
+        "long_date",
+        crate::dates::LongDate {
+            language: config.language.clone(),
+        },
+    );
     let raw: Vec<(&str, &str)> = sources
         .iter()
         .map(|(n, s)| (n.as_str(), s.text.as_str()))

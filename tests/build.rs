@@ -626,3 +626,43 @@ fn counts_are_singular_for_one() {
     let text = stderr(&output, site.root());
     assert_eq!(text.trim(), "checked 1 page and 1 section: no errors");
 }
+
+/// The theme writes dates as readers of the site's `language` do, in the page's own line and
+/// in its section's list; a language weft has no style for keeps `YYYY-MM-DD`.
+#[test]
+fn dates_are_written_in_the_sites_language() {
+    for (language, written) in [
+        ("en", "12 August 2016"),
+        ("nl", "12 augustus 2016"),
+        ("de-AT", "12. August 2016"),
+        ("fr", "12 août 2016"),
+        ("es", "12 de agosto de 2016"),
+        ("pt", "2016-08-12"),
+    ] {
+        let site = Site::new(&[
+            (
+                "weft.yaml",
+                &format!(
+                    "title: T\nbase_url: https://example.org/\nsearch: false\nlanguage: {language}\n"
+                ),
+            ),
+            ("content/_index.md", "---\ntitle: Home\n---\n"),
+            ("content/notes/_index.md", "---\ntitle: Notes\n---\n"),
+            (
+                "content/notes/a.md",
+                "---\ntitle: A\ndate: 2016-08-12\n---\n\nText.\n",
+            ),
+        ]);
+        let output = site.weft(&["build"]);
+        assert!(output.status.success(), "{}", stderr(&output, site.root()));
+        let time = format!("<time datetime=\"2016-08-12\">{written}</time>");
+        assert!(
+            site.out("notes/a/index.html").contains(&time),
+            "{language}: the page lacks {time}"
+        );
+        assert!(
+            site.out("notes/index.html").contains(&time),
+            "{language}: the list lacks {time}"
+        );
+    }
+}

@@ -138,7 +138,11 @@ pub fn templates() -> String {
         "# Template variables\n\n<!-- Made from src/render/context.rs by tests/reference.rs: do not edit by hand. -->\n\n\
          A theme's templates are [Tera](https://keats.github.io/tera/docs/) templates. These are the\n\
          variables each one gets; a site overrides a template by putting one of the same name in\n\
-         `templates/`.\n",
+         `templates/`.\n\n\
+         Besides Tera's own filters, weft adds two: `escape`, which escapes as autoescape does and\n\
+         marks the text safe, and `long_date`, which writes a `YYYY-MM-DD` date as readers of the\n\
+         site's `language` do (`12 August 2016`, `12 augustus 2016`, `12. August 2016`,\n\
+         `12 août 2016`, `12 de agosto de 2016`), and leaves it as it is in other languages.\n",
     );
     let templates = template_variables();
     for (template, variables) in &templates {
