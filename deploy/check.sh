@@ -50,34 +50,12 @@ if ! command -v rsync >/dev/null; then
 fi
 export WRANGLER_SEND_METRICS=false
 
+# shellcheck source=scripts/static-server.sh
+source scripts/static-server.sh
 work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# A static file server on a port the OS picks, named on its first line:
-# "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
+trap 'stop_server; rm -rf "$work"' EXIT
 mkdir "$work/served"
-python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$work/served" >"$work/server.log" 2>&1 &
-server_pid=$!
-port=""
-for _ in $(seq 100); do
-  port="$(sed -n 's/^Serving HTTP on .* port \([0-9][0-9]*\) .*/\1/p' "$work/server.log")"
-  [ -n "$port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [ -z "$port" ]; then
-  echo "python3 -m http.server did not name its port:" >&2
-  cat "$work/server.log" >&2
-  exit 1
-fi
+serve_folder "$work/served" "$work/server.log"
 server="http://127.0.0.1:$port"
 
 # built_for DIR URL: the site built into DIR names URL as its address.

@@ -14,37 +14,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 weft="${1:-${WEFT_BIN:-target/debug/weft}}"
 
+# shellcheck source=scripts/static-server.sh
+source scripts/static-server.sh
 work="$(mktemp -d)"
-server_pid=""
-stop_server() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap stop_server EXIT
-
-# Port 0: the OS picks a free port, which the server names on its first line:
-# "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
+trap 'stop_server; rm -rf "$work"' EXIT
 mkdir "$work/served"
-python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$work/served" >"$work/server.log" 2>&1 &
-server_pid=$!
-port=""
-for _ in $(seq 100); do
-  port="$(sed -n 's/^Serving HTTP on .* port \([0-9][0-9]*\) .*/\1/p' "$work/server.log")"
-  [ -n "$port" ] && break
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    cat "$work/server.log" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-if [ -z "$port" ]; then
-  echo "python3 -m http.server did not name its port:" >&2
-  cat "$work/server.log" >&2
-  exit 1
-fi
+serve_folder "$work/served" "$work/server.log"
 
 # check ROOT SUB_PATH: builds the site at ROOT into the served folder under SUB_PATH and
 # crawls it from there.
