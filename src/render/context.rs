@@ -180,8 +180,8 @@ pub struct PageCtx<'a> {
 
 /// A page's local graph: `page.graph`. Made as HTML in Rust, as `nav_html` is: it is on every
 /// page. The pages are lists of links that the default theme's CSS places on rings around
-/// the page (each item's `style` gives its place, `left` and `top` in percent of a 16:9 box);
-/// without styles they are plain lists, which is what screen readers read.
+/// the page, each item by its place in its list (a ring's list names its count, `n7`), in a
+/// 16:9 box; without styles they are plain lists, which is what screen readers read.
 #[derive(Serialize, JsonSchema)]
 pub struct GraphCtx {
     /// The edges: an `<svg>` with a 640 by 360 `viewBox`, hidden from assistive technology.
@@ -189,9 +189,10 @@ pub struct GraphCtx {
     /// The page itself, a `<ul class="lg-self">` of one link.
     pub page: String,
     /// The pages one link away (body links and relations, both ways), best connected first:
-    /// a `<ul class="lg-near">` of links (`lg-near lg-quiet` when there are too many to label).
+    /// a `<ul class="lg-near nN">` of links, N of them (`lg-near lg-quiet nN` when there are
+    /// too many to label).
     pub near: String,
-    /// The pages two links away that it shows, a `<ul class="lg-far">`; empty when none.
+    /// The pages two links away that it shows, a `<ul class="lg-far nN">`; empty when none.
     pub far: String,
     /// How many pages two links away it shows: what to test, rather than `far` (Tera escapes
     /// a string to test it, and this one is long).
