@@ -143,17 +143,7 @@ fn the_navigation_opens_the_current_section_and_windows_long_ones() {
             format!("---\ntitle: P{n}\n---\n"),
         ));
     }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let site = Site::new(&refs);
-    let out = site.weft(&["build"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let site = Site::built(&files);
 
     // A page two sections down: its top-level section is open, the sections between are
     // nested, the page is marked, and titles are escaped.
