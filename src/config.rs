@@ -40,9 +40,20 @@ pub struct SiteConfig {
     /// Where the site is published, e.g. `https://example.org/docs/`; may carry a sub-path.
     #[serde(default = "default_base_url")]
     pub base_url: String,
-    /// The language of the content, for `<html lang>`.
+    /// The language of the content, for `<html lang>`; with `languages`, the first of them.
     #[serde(default = "default_language")]
     pub language: String,
+    /// The languages of a site written in several: code → title, description and the words
+    /// of its own (taxonomy names, relation labels, term names). The first is the default.
+    #[serde(default, rename = "languages")]
+    pub declared_languages: crate::i18n::Declared,
+    /// Whether a link in a translation to a page not translated into its language fails the
+    /// build (`error`) or leads to the default language's page with a `warning`.
+    #[serde(default = "warning")]
+    pub untranslated_links: Severity,
+    /// The languages, as [`Languages`](crate::i18n::Languages) reads them (not in `weft.yaml`).
+    #[serde(skip)]
+    pub languages: crate::i18n::Languages,
     /// The site's description, the fallback meta description.
     #[serde(default)]
     pub description: Option<String>,
@@ -109,6 +120,10 @@ fn default_base_url() -> String {
     "/".into()
 }
 
+fn warning() -> Severity {
+    Severity::Warning
+}
+
 fn default_language() -> String {
     "en".into()
 }
@@ -137,6 +152,7 @@ pub const BUILTIN_KEYS: &[&str] = &[
     "permalink",
     "image",
     "cover",
+    "translation_key",
 ];
 
 /// The taxonomy every site has without declaring it: Obsidian's `tags`.
@@ -183,8 +199,13 @@ pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
 }
 
 fn validate(config: &SiteConfig, source: &Source) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
     let at_key = |key: &str| yaml::key_span(&source.text, key).unwrap_or(0..0);
+    let mut problems = crate::i18n::validate(
+        &config.declared_languages,
+        yaml::key_span(&source.text, "language").is_some(),
+        &config.language,
+        source,
+    );
     if !(config.base_url.starts_with('/')
         || config.base_url.starts_with("http://")
         || config.base_url.starts_with("https://"))
@@ -296,6 +317,15 @@ impl SiteConfig {
                 .file_name()
                 .map_or_else(|| "Notes".into(), |n| n.to_string_lossy().into_owned());
         }
+        if let Some((first, _)) = self.declared_languages.0.first() {
+            self.language = first.clone();
+        }
+        self.languages = crate::i18n::Languages::new(
+            &self.declared_languages,
+            &self.language,
+            &self.title,
+            self.description.as_deref(),
+        );
         self
     }
 

@@ -33,6 +33,7 @@ pub enum Code {
     DuplicateAlias,
     DuplicateId,
     DuplicateOutput,
+    DuplicateTranslation,
     DuplicateUrl,
     EmbedCycle,
     EmbedLimit,
@@ -49,6 +50,7 @@ pub enum Code {
     MissingAlt,
     MissingTemplate,
     MissingTheme,
+    MissingWord,
     OutsideRoot,
     PageTooLarge,
     SearchIndex,
@@ -56,12 +58,14 @@ pub enum Code {
     Template,
     UnclosedFrontMatter,
     UnknownKey,
+    UnknownLanguage,
+    UntranslatedLink,
     UnverifiedExternalLink,
 }
 
 impl Code {
     /// Every code, in the order of their names.
-    pub const ALL: [Code; 32] = [
+    pub const ALL: [Code; 36] = [
         Code::AmbiguousLink,
         Code::BrokenAnchor,
         Code::BrokenExternalLink,
@@ -70,6 +74,7 @@ impl Code {
         Code::DuplicateAlias,
         Code::DuplicateId,
         Code::DuplicateOutput,
+        Code::DuplicateTranslation,
         Code::DuplicateUrl,
         Code::EmbedCycle,
         Code::EmbedLimit,
@@ -86,6 +91,7 @@ impl Code {
         Code::MissingAlt,
         Code::MissingTemplate,
         Code::MissingTheme,
+        Code::MissingWord,
         Code::OutsideRoot,
         Code::PageTooLarge,
         Code::SearchIndex,
@@ -93,6 +99,8 @@ impl Code {
         Code::Template,
         Code::UnclosedFrontMatter,
         Code::UnknownKey,
+        Code::UnknownLanguage,
+        Code::UntranslatedLink,
         Code::UnverifiedExternalLink,
     ];
 
@@ -107,6 +115,7 @@ impl Code {
             Code::DuplicateAlias => "duplicate-alias",
             Code::DuplicateId => "duplicate-id",
             Code::DuplicateOutput => "duplicate-output",
+            Code::DuplicateTranslation => "duplicate-translation",
             Code::DuplicateUrl => "duplicate-url",
             Code::EmbedCycle => "embed-cycle",
             Code::EmbedLimit => "embed-limit",
@@ -123,6 +132,7 @@ impl Code {
             Code::MissingAlt => "missing-alt",
             Code::MissingTemplate => "missing-template",
             Code::MissingTheme => "missing-theme",
+            Code::MissingWord => "missing-word",
             Code::OutsideRoot => "outside-root",
             Code::PageTooLarge => "page-too-large",
             Code::SearchIndex => "search-index",
@@ -130,6 +140,8 @@ impl Code {
             Code::Template => "template",
             Code::UnclosedFrontMatter => "unclosed-front-matter",
             Code::UnknownKey => "unknown-key",
+            Code::UnknownLanguage => "unknown-language",
+            Code::UntranslatedLink => "untranslated-link",
             Code::UnverifiedExternalLink => "unverified-external-link",
         }
     }

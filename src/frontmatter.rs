@@ -163,6 +163,9 @@ pub struct FrontMatter {
     pub permalink: Option<Spanned>,
     /// The page's picture for previews (`image` or `cover`), as written.
     pub image: Option<String>,
+    /// What pairs it with its translations when their file names differ (Hugo's
+    /// `translationKey`).
+    pub translation_key: Option<Spanned>,
     /// Every other key, kept for templates as `page.params`.
     pub params: serde_json::Map<String, serde_json::Value>,
 }
@@ -213,6 +216,7 @@ fn canonical_key(key: &str) -> &str {
         "tag" => "tags",
         "alias" => "aliases",
         "cssclass" => "cssclasses",
+        "translationKey" => "translation_key",
         other => other,
     }
 }
@@ -492,6 +496,10 @@ impl Reader<'_> {
             "slug" => {
                 let slug = self.string(key, &value)?;
                 fm.slug = self.spanned(key, vec![slug]).pop();
+            }
+            "translation_key" => {
+                let key = self.string(written, &value)?;
+                fm.translation_key = self.spanned(written, vec![key]).pop();
             }
             "permalink" => {
                 let permalink = self.string(written, &value)?;

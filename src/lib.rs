@@ -15,6 +15,7 @@ pub mod discover;
 pub mod external;
 pub mod frontmatter;
 pub mod generate;
+pub mod i18n;
 pub mod incremental;
 pub mod links;
 pub mod map;

@@ -11,6 +11,7 @@ use crate::config::SiteConfig;
 use crate::diag::{Code, Diagnostic};
 use crate::discover::{AssetFile, MarkdownFile};
 use crate::frontmatter::{self, FrontMatter, SortBy};
+use crate::i18n::{DEFAULT, Lang, Languages};
 use crate::markdown::{self, Body};
 use crate::source::{Source, SourceFile, display_path};
 
@@ -38,6 +39,14 @@ pub struct Page {
     pub source: Source,
     /// Path relative to `content/` (`european-union/ran-coe.md`).
     pub rel: PathBuf,
+    /// Its language, by its index among the site's.
+    pub lang: Lang,
+    /// Its path without the language's code (`european-union/ran-coe.md` for
+    /// `european-union/ran-coe.nl.md`): where it sits in the tree, and what links name it by.
+    pub base: PathBuf,
+    /// The same page in each language, by language index (itself among them); empty on a
+    /// site with one language.
+    pub translations: Vec<Option<PageId>>,
     /// The name wiki links use: the file stem, or the folder name for `_index.md`/`index.md`.
     pub stem: String,
     /// The URL path relative to the site root, ending in `/` (`""` for the home page).
@@ -61,8 +70,10 @@ pub struct Page {
 pub struct Site {
     /// Pages and sections; [`PageId`] indexes this.
     pub pages: Vec<Page>,
-    /// The home section.
+    /// The home section of the default language.
     pub home: PageId,
+    /// The home section of each language, by language index.
+    pub homes: Vec<PageId>,
     /// Files under `content/` that are not Markdown, with the URL path they are copied to.
     pub assets: Vec<(String, AssetFile)>,
     /// Markdown files under `content/` that could not be read (too large, not UTF-8, …), by
@@ -79,6 +90,8 @@ pub struct Site {
 pub struct LeftOut {
     /// Path relative to the content folder.
     pub rel: PathBuf,
+    /// That path without its language's code.
+    pub base: PathBuf,
     /// Its title, if its front matter gives one.
     pub title: Option<String>,
     /// Its name aliases.
@@ -121,6 +134,10 @@ impl Site {
 #[derive(Debug, Clone)]
 pub struct Parsed {
     rel: PathBuf,
+    /// Its language, from its file name.
+    lang: Lang,
+    /// `rel` without the language's code.
+    base: PathBuf,
     source: Source,
     fm: Arc<FrontMatter>,
     body: Arc<Body>,
@@ -190,9 +207,13 @@ pub fn place(
     drafts: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Site {
+    let languages = &config.languages;
+    if languages.multilingual {
+        check_translations(&mut parsed, languages, diagnostics);
+    }
     let left_out = leave_out(&mut parsed, config, drafts, diagnostics);
     parsed.sort_by(|a, b| a.rel.cmp(&b.rel));
-    make_sections(&mut parsed, &config.content_dir());
+    make_sections(&mut parsed, &config.content_dir(), languages);
     parsed.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut site = assemble(parsed, content_assets, config, diagnostics);
     site.left_out = left_out;
@@ -202,11 +223,45 @@ pub fn place(
 /// Gives every folder that holds pages, and the home, a section: its `_index.md`, else its
 /// `README.md` (or the home's `index.md`), else its folder note (`Guide/Guide.md`), else an
 /// empty one that lists its pages. A folder with `index.md` is a page bundle, not a section.
-fn make_sections(parsed: &mut Vec<Parsed>, content_dir: &Path) {
+/// In a site with several languages, each language has its own sections, found so in its
+/// own files: the home page and the sections of every folder that holds its pages.
+fn make_sections(parsed: &mut Vec<Parsed>, content_dir: &Path, languages: &Languages) {
+    let mut added = Vec::new();
+    for lang in languages.indexes() {
+        added.extend(
+            sections_to_make(parsed, lang)
+                .into_iter()
+                .map(|dir| (lang, dir)),
+        );
+    }
+    for (lang, dir) in added {
+        let base = dir.join(SECTION_FILE);
+        let rel = if lang == DEFAULT {
+            base.clone()
+        } else {
+            dir.join(format!("_index.{}.md", languages.get(lang).code))
+        };
+        let shown = display_path(&content_dir.join(&rel));
+        parsed.push(Parsed {
+            rel,
+            lang,
+            base,
+            source: SourceFile::new(shown, String::new()),
+            fm: Arc::default(),
+            body: Arc::default(),
+            kind: PageKind::Section,
+            generated: true,
+        });
+    }
+}
+
+/// Marks the pages of language `lang` that are their folder's page sections, and returns
+/// the folders that need one made.
+fn sections_to_make(parsed: &mut [Parsed], lang: Lang) -> Vec<PathBuf> {
     let mut folders: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
     folders.insert(PathBuf::new(), Vec::new());
-    for (i, p) in parsed.iter().enumerate() {
-        let dir = p.rel.parent().unwrap_or(Path::new(""));
+    for (i, p) in parsed.iter().enumerate().filter(|(_, p)| p.lang == lang) {
+        let dir = p.base.parent().unwrap_or(Path::new(""));
         folders.entry(dir.to_path_buf()).or_default().push(i);
         for above in dir.ancestors().skip(1) {
             folders.entry(above.to_path_buf()).or_default();
@@ -217,7 +272,7 @@ fn make_sections(parsed: &mut Vec<Parsed>, content_dir: &Path) {
         let named = |name: &str| {
             files.iter().copied().find(|&i| {
                 parsed[i]
-                    .rel
+                    .base
                     .file_name()
                     .is_some_and(|n| n.eq_ignore_ascii_case(name))
             })
@@ -257,17 +312,70 @@ fn make_sections(parsed: &mut Vec<Parsed>, content_dir: &Path) {
             None => added.push(dir.clone()),
         }
     }
-    for dir in added {
-        let rel = dir.join(SECTION_FILE);
-        let shown = display_path(&content_dir.join(&rel));
-        parsed.push(Parsed {
-            rel,
-            source: SourceFile::new(shown, String::new()),
-            fm: Arc::default(),
-            body: Arc::default(),
-            kind: PageKind::Section,
-            generated: true,
-        });
+    added
+}
+
+/// In a site with several languages: reports, and leaves out, a second file for the same
+/// page and language (`page.md` and `page.en.md` when English is the default), and reports
+/// a file named as a translation into a language the site does not have.
+fn check_translations(
+    parsed: &mut Vec<Parsed>,
+    languages: &Languages,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut seen: HashMap<(Lang, PathBuf), usize> = HashMap::new();
+    let mut drop = Vec::new();
+    let bases: std::collections::HashSet<&Path> = parsed.iter().map(|p| p.base.as_path()).collect();
+    for (i, p) in parsed.iter().enumerate() {
+        if p.lang == DEFAULT {
+            if let Some(code) = crate::i18n::code_in_name(&p.rel) {
+                let bare = crate::i18n::without_code(&p.rel, code);
+                if crate::i18n::is_language_code(code) && bases.contains(bare.as_path()) {
+                    let known: Vec<&str> =
+                        languages.all().iter().map(|l| l.code.as_str()).collect();
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::UnknownLanguage,
+                            format!(
+                                "`{}` is named as a translation into `{code}`, which weft.yaml's `languages` does not have",
+                                display_path(&p.rel)
+                            ),
+                        )
+                        .at(&p.source, 0..0)
+                        .label(format!("the site's languages are {}", known.join(", ")))
+                        .help(format!("add `{code}` under `languages` in weft.yaml, or rename the file if it is no translation")),
+                    );
+                }
+            }
+        }
+        match seen.entry((p.lang, p.base.clone())) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
+            std::collections::hash_map::Entry::Occupied(first) => {
+                let first = &parsed[*first.get()];
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::DuplicateTranslation,
+                        format!(
+                            "`{}` and `{}` are both the {} version of `{}`",
+                            first.source.display_path(),
+                            p.source.display_path(),
+                            languages.get(p.lang).code,
+                            display_path(&p.base)
+                        ),
+                    )
+                    .at(&p.source, 0..0)
+                    .label("this file")
+                    .also_at(&first.source, 0..0, "and this one")
+                    .help("keep one of them: a file without a language code is in the default language"),
+                );
+                drop.push(i);
+            }
+        }
+    }
+    for i in drop.into_iter().rev() {
+        parsed.remove(i);
     }
 }
 
@@ -294,7 +402,7 @@ fn leave_out(
             None
         }
     };
-    let is_home = |p: &Parsed| p.rel == Path::new(SECTION_FILE);
+    let is_home = |p: &Parsed| p.base == Path::new(SECTION_FILE);
     if let Some(home) = parsed.iter().find(|p| is_home(p) && why(p).is_some()) {
         let key = if home.fm.draft { "draft" } else { "publish" };
         let span = frontmatter::key_span(&home.source, key).unwrap_or(0..0);
@@ -305,10 +413,10 @@ fn leave_out(
                 .help("remove `draft: true` or `publish: false` here and mark the pages or sections that are not ready instead, or build with `--drafts`"),
         );
     }
-    let left_dirs: Vec<(PathBuf, &'static str)> = parsed
+    let left_dirs: Vec<(Lang, PathBuf, &'static str)> = parsed
         .iter()
         .filter(|p| p.kind == PageKind::Section && !is_home(p))
-        .filter_map(|p| Some((p.rel.parent()?.to_path_buf(), why(p)?)))
+        .filter_map(|p| Some((p.lang, p.base.parent()?.to_path_buf(), why(p)?)))
         .collect();
     let mut left_out = Vec::new();
     parsed.retain(|p| {
@@ -318,14 +426,15 @@ fn leave_out(
         let reason = why(p).or_else(|| {
             left_dirs
                 .iter()
-                .find(|(dir, _)| p.rel.starts_with(dir))
-                .map(|(_, why)| *why)
+                .find(|(lang, dir, _)| p.lang == *lang && p.base.starts_with(dir))
+                .map(|(.., why)| *why)
         });
         let Some(reason) = reason else {
             return true;
         };
         left_out.push(LeftOut {
             rel: p.rel.clone(),
+            base: p.base.clone(),
             title: p.fm.title.clone().or_else(|| p.body.title.clone()),
             aliases: p.fm.aliases.iter().map(|a| a.value.clone()).collect(),
             why: reason,
@@ -338,10 +447,8 @@ fn leave_out(
 /// Parses one Markdown file: front matter and body.
 pub fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let name = file
-        .rel
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned());
+    let (lang, base) = config.languages.of_file(&file.rel);
+    let name = base.file_name().map(|n| n.to_string_lossy().into_owned());
     let kind = if name.as_deref() == Some(SECTION_FILE) {
         PageKind::Section
     } else {
@@ -354,11 +461,10 @@ pub fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagn
                 || name
                     .as_deref()
                     .is_some_and(|n| n.eq_ignore_ascii_case(README_FILE))
-                || file
-                    .rel
+                || base
                     .parent()
                     .and_then(Path::file_name)
-                    .is_some_and(|dir| file.rel.file_stem() == Some(dir));
+                    .is_some_and(|dir| base.file_stem() == Some(dir));
             let fm = frontmatter::parse(
                 &file.source,
                 &split,
@@ -385,6 +491,8 @@ pub fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagn
     };
     let parsed = Parsed {
         rel: file.rel,
+        lang,
+        base,
         source: file.source,
         fm: Arc::new(fm),
         body: Arc::new(body),
@@ -450,76 +558,167 @@ fn assemble(
     config: &SiteConfig,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Site {
-    let dir_urls = folder_urls(&parsed, &content_assets, diagnostics);
+    let languages = &config.languages;
+    // Each language's folders: its own slugs, else the default language's.
+    let default_segments = folder_segments(&parsed, DEFAULT, &content_assets, None, diagnostics);
+    let dir_urls: Vec<BTreeMap<PathBuf, String>> = languages
+        .indexes()
+        .map(|lang| {
+            let prefix = &languages.get(lang).prefix;
+            if lang == DEFAULT {
+                folder_urls(&default_segments, prefix)
+            } else {
+                let own = folder_segments(&parsed, lang, &[], Some(&default_segments), diagnostics);
+                folder_urls(&own, prefix)
+            }
+        })
+        .collect();
     let mut pages: Vec<Page> = Vec::with_capacity(parsed.len());
-    let mut section_of_dir: HashMap<PathBuf, PageId> = HashMap::new();
+    let mut section_of_dir: HashMap<(Lang, PathBuf), PageId> = HashMap::new();
     for p in parsed {
-        let dir = p.rel.parent().unwrap_or(Path::new("")).to_path_buf();
+        let dir = p.base.parent().unwrap_or(Path::new("")).to_path_buf();
         let id = PageId(pages.len() as u32);
         if p.kind == PageKind::Section {
-            section_of_dir.insert(dir.clone(), id);
+            section_of_dir.insert((p.lang, dir.clone()), id);
         }
-        let dir_url = dir_urls.get(&dir).map_or("", String::as_str);
+        let urls = &dir_urls[usize::from(p.lang)];
+        let dir_url = urls.get(&dir).map_or("", String::as_str);
         pages.push(new_page(p, dir_url, config, diagnostics));
     }
-    let home = section_of_dir[Path::new("")];
-    link_tree(&mut pages, &section_of_dir, home);
-    check_unique_urls(&pages, diagnostics);
+    let homes: Vec<PageId> = languages
+        .indexes()
+        .map(|lang| section_of_dir[&(lang, PathBuf::new())])
+        .collect();
+    link_tree(&mut pages, &section_of_dir, &homes);
+    if languages.multilingual {
+        pair_translations(&mut pages, languages.len(), diagnostics);
+    }
+    check_unique_urls(&pages, config, diagnostics);
 
     let assets = content_assets
         .into_iter()
         .map(|asset| {
             let dir = asset.rel.parent().unwrap_or(Path::new(""));
             let name = asset.rel.file_name().unwrap_or_default().to_string_lossy();
-            let url = format!("{}{}", dir_urls.get(dir).map_or("", String::as_str), name);
+            let url = format!(
+                "{}{}",
+                dir_urls[0].get(dir).map_or("", String::as_str),
+                name
+            );
             (url, asset)
         })
         .collect();
     Site {
         pages,
-        home,
+        home: homes[0],
+        homes,
         assets,
         refused: BTreeSet::new(),
         left_out: Vec::new(),
     }
 }
 
-/// The URL path of every folder that holds a page or a file, top-down: a folder's segment
-/// is its section's or bundle's slug, if it has one, else its name made a slug.
-fn folder_urls(
+/// Joins each folder's translations: the same page in each language, by `translation_key`,
+/// else by its path without the language's code (a section by its folder). Two pages of one
+/// language with one `translation_key` are an error.
+fn pair_translations(pages: &mut [Page], languages: usize, diagnostics: &mut Vec<Diagnostic>) {
+    let mut groups: HashMap<String, Vec<Option<PageId>>> = HashMap::new();
+    let mut group_of = Vec::with_capacity(pages.len());
+    for (index, page) in pages.iter().enumerate() {
+        let key = match (&page.fm.translation_key, page.kind) {
+            (Some(key), _) => format!("key:{}", key.value),
+            (None, PageKind::Section) => format!(
+                "dir:{}",
+                display_path(page.base.parent().unwrap_or(Path::new("")))
+            ),
+            (None, PageKind::Page) => format!("path:{}", display_path(&page.base)),
+        };
+        let group = groups
+            .entry(key.clone())
+            .or_insert_with(|| vec![None; languages]);
+        let slot = &mut group[usize::from(page.lang)];
+        match slot {
+            None => *slot = Some(PageId(index as u32)),
+            Some(first) => {
+                let first = &pages[first.0 as usize];
+                let span = |p: &Page| {
+                    p.fm.translation_key
+                        .as_ref()
+                        .map_or(0..0, |k| k.span.clone())
+                };
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::DuplicateTranslation,
+                        format!(
+                            "`{}` and `{}` are the same page in the same language",
+                            first.source.display_path(),
+                            page.source.display_path()
+                        ),
+                    )
+                    .at(&page.source, span(page))
+                    .label("this page")
+                    .also_at(&first.source, span(first), "and this one")
+                    .help("give each translation of a page its own language, and each page its own `translation_key`"),
+                );
+            }
+        }
+        group_of.push(key);
+    }
+    for (page, key) in pages.iter_mut().zip(group_of) {
+        page.translations = groups[&key].clone();
+    }
+}
+
+/// The URL segment of every folder that holds a page of language `lang` (or, for the default
+/// language, a file): its section's or bundle's slug, if it has one, else `fallback`'s (the
+/// default language's), else its name made a slug.
+fn folder_segments(
     parsed: &[Parsed],
+    lang: Lang,
     content_assets: &[AssetFile],
+    fallback: Option<&BTreeMap<PathBuf, String>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> BTreeMap<PathBuf, String> {
-    let mut dir_urls: BTreeMap<PathBuf, String> = BTreeMap::new();
-    dir_urls.insert(PathBuf::new(), String::new());
-    let slug_of_dir: HashMap<PathBuf, &Parsed> = parsed
-        .iter()
-        .filter(|p| p.kind == PageKind::Section || p.rel.file_name() == Some(BUNDLE_FILE.as_ref()))
-        .map(|p| (p.rel.parent().unwrap_or(Path::new("")).to_path_buf(), p))
+    let mine = || parsed.iter().filter(move |p| p.lang == lang);
+    let slug_of_dir: HashMap<PathBuf, &Parsed> = mine()
+        .filter(|p| p.kind == PageKind::Section || p.base.file_name() == Some(BUNDLE_FILE.as_ref()))
+        .map(|p| (p.base.parent().unwrap_or(Path::new("")).to_path_buf(), p))
         .collect();
-    let mut all_dirs: Vec<PathBuf> = parsed
-        .iter()
-        .map(|p| p.rel.as_path())
+    let mut all_dirs: Vec<PathBuf> = mine()
+        .map(|p| p.base.as_path())
         .chain(content_assets.iter().map(|a| a.rel.as_path()))
         .flat_map(|p| p.ancestors().skip(1))
         .filter(|d| !d.as_os_str().is_empty())
         .map(Path::to_path_buf)
         .collect();
-    all_dirs.sort_by_key(|d| (d.components().count(), d.clone()));
+    all_dirs.sort();
     all_dirs.dedup();
-    for dir in &all_dirs {
+    all_dirs
+        .into_iter()
+        .map(|dir| {
+            let segment = slug_of_dir
+                .get(&dir)
+                .and_then(|p| checked_slug(p, diagnostics))
+                .or_else(|| fallback.and_then(|f| f.get(&dir)).cloned())
+                .unwrap_or_else(|| slugify(&dir.file_name().unwrap_or_default().to_string_lossy()));
+            (dir, segment)
+        })
+        .collect()
+}
+
+/// The URL path of every folder of `segments`, top-down, under `prefix` (`nl/`, or nothing).
+fn folder_urls(segments: &BTreeMap<PathBuf, String>, prefix: &str) -> BTreeMap<PathBuf, String> {
+    let mut dirs: Vec<&PathBuf> = segments.keys().collect();
+    dirs.sort_by_key(|d| d.components().count());
+    let mut dir_urls: BTreeMap<PathBuf, String> = BTreeMap::new();
+    dir_urls.insert(PathBuf::new(), prefix.to_string());
+    for dir in dirs {
         let parent_url = dir
             .parent()
             .and_then(|p| dir_urls.get(p))
             .cloned()
-            .unwrap_or_default();
-        let name = dir.file_name().unwrap_or_default().to_string_lossy();
-        let segment = slug_of_dir
-            .get(dir)
-            .and_then(|p| checked_slug(p, diagnostics))
-            .unwrap_or_else(|| slugify(&name));
-        dir_urls.insert(dir.clone(), format!("{parent_url}{segment}/"));
+            .unwrap_or_else(|| prefix.to_string());
+        dir_urls.insert(dir.clone(), format!("{parent_url}{}/", segments[dir]));
     }
     dir_urls
 }
@@ -531,12 +730,13 @@ fn new_page(
     config: &SiteConfig,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Page {
-    let stem = stem_of(&p.rel);
+    let stem = stem_of(&p.base);
+    let language = config.languages.get(p.lang);
     // A folder's page has the folder's URL; a `permalink` chose it for its folder, if it did.
-    let url = if p.kind == PageKind::Section || p.rel.file_name() == Some(BUNDLE_FILE.as_ref()) {
+    let url = if p.kind == PageKind::Section || p.base.file_name() == Some(BUNDLE_FILE.as_ref()) {
         dir_url.to_string()
     } else if let Some(url) = checked_permalink(&p, diagnostics) {
-        url
+        format!("{}{url}", language.prefix)
     } else {
         let segment = checked_slug(&p, diagnostics).unwrap_or_else(|| slugify(&stem));
         format!("{dir_url}{segment}/")
@@ -546,8 +746,8 @@ fn new_page(
             .clone()
             .or_else(|| p.body.title.clone())
             .unwrap_or_else(|| {
-                if p.kind == PageKind::Section && p.rel.parent() == Some(Path::new("")) {
-                    config.title.clone()
+                if p.kind == PageKind::Section && p.base.parent() == Some(Path::new("")) {
+                    language.title.clone()
                 } else {
                     // The file name as written, as Obsidian shows it.
                     stem.clone()
@@ -558,6 +758,9 @@ fn new_page(
         generated: p.generated,
         source: p.source,
         rel: p.rel,
+        lang: p.lang,
+        base: p.base,
+        translations: Vec::new(),
         stem,
         url,
         title,
@@ -610,13 +813,19 @@ fn checked_slug(p: &Parsed, diagnostics: &mut Vec<Diagnostic>) -> Option<String>
 }
 
 /// Puts each page and section under the nearest section above it, in the section's order.
-fn link_tree(pages: &mut [Page], section_of_dir: &HashMap<PathBuf, PageId>, home: PageId) {
+fn link_tree(
+    pages: &mut [Page],
+    section_of_dir: &HashMap<(Lang, PathBuf), PageId>,
+    homes: &[PageId],
+) {
     for index in 0..pages.len() {
         let id = PageId(index as u32);
+        let lang = pages[index].lang;
+        let home = homes[usize::from(lang)];
         if id == home {
             continue;
         }
-        let rel = &pages[index].rel;
+        let rel = &pages[index].base;
         let own_dir = rel.parent().unwrap_or(Path::new(""));
         let start = if pages[index].kind == PageKind::Section || rel.ends_with(BUNDLE_FILE) {
             own_dir.parent()
@@ -626,7 +835,7 @@ fn link_tree(pages: &mut [Page], section_of_dir: &HashMap<PathBuf, PageId>, home
         let parent = start
             .into_iter()
             .flat_map(Path::ancestors)
-            .find_map(|d| section_of_dir.get(d).copied())
+            .find_map(|d| section_of_dir.get(&(lang, d.to_path_buf())).copied())
             .unwrap_or(home);
         pages[index].parent = Some(parent);
         match pages[index].kind {
@@ -672,13 +881,44 @@ fn sort_pages(ids: &mut [PageId], pages: &[Page], sort_by: SortBy) {
     }
 }
 
-fn check_unique_urls(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
+fn check_unique_urls(pages: &[Page], config: &SiteConfig, diagnostics: &mut Vec<Diagnostic>) {
     let mut by_url: BTreeMap<&str, Vec<&Page>> = BTreeMap::new();
     for page in pages {
         by_url.entry(&page.url).or_default().push(page);
     }
     for (url, group) in by_url {
         for later in group.iter().skip(1) {
+            if later.lang != group[0].lang {
+                let code = |p: &Page| config.languages.get(p.lang).code.as_str();
+                // The default language's page is the one in another language's folder.
+                let (owner, stray) = if later.lang == DEFAULT {
+                    (group[0], *later)
+                } else {
+                    (*later, group[0])
+                };
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::DuplicateUrl,
+                        format!(
+                            "`{}` ({}) and `{}` ({}) both map to the URL /{url}",
+                            group[0].source.display_path(),
+                            code(group[0]),
+                            later.source.display_path(),
+                            code(later)
+                        ),
+                    )
+                    .at(&later.source, slug_span(later))
+                    .label("this file")
+                    .also_at(&group[0].source, slug_span(group[0]), "and this one")
+                    .help(format!(
+                        "the pages in `{}` live under /{}; give `{}` a `slug` or `permalink` outside it",
+                        code(owner),
+                        config.languages.get(owner.lang).prefix,
+                        stray.source.display_path()
+                    )),
+                );
+                continue;
+            }
             diagnostics.push(
                 Diagnostic::error(
                     Code::DuplicateUrl,

@@ -4,6 +4,9 @@
 
 use super::Code;
 
+/// The `weft.yaml` of the examples with two languages.
+const LANGUAGES: &str = "title: Docs\nlanguages:\n  en: {}\n  nl: { title: Documentatie }\n";
+
 /// A site's files, by path from its folder; `weft.yaml` is `title: Example` unless given.
 pub type Files = &'static [(&'static str, &'static str)];
 
@@ -21,6 +24,7 @@ impl Code {
             Code::DuplicateAlias => "An alias is taken by another alias or a page.",
             Code::DuplicateId => "Two headings of a page have the same id.",
             Code::DuplicateOutput => "Two outputs would be written to one path.",
+            Code::DuplicateTranslation => "Two files are the same page in the same language.",
             Code::DuplicateUrl => "Two pages have one URL.",
             Code::EmbedCycle => "Notes show one another in place in a cycle.",
             Code::EmbedLimit => {
@@ -41,6 +45,7 @@ impl Code {
             Code::MissingAlt => "An image has no alt text.",
             Code::MissingTemplate => "A page asks for a template that does not exist.",
             Code::MissingTheme => "`weft.yaml` names a theme that does not exist.",
+            Code::MissingWord => "A language has no translation of a word the theme prints.",
             Code::OutsideRoot => "A symbolic link leads outside the site.",
             Code::PageTooLarge => "A page is over the size limit (10 MB).",
             Code::SearchIndex => "The search index cannot be made.",
@@ -49,6 +54,12 @@ impl Code {
             Code::UnclosedFrontMatter => "Front matter has no closing `---`.",
             Code::UnknownKey => {
                 "A key weft does not know: any in `weft.yaml`; in front matter, a misspelt one, or any in a `strict` site."
+            }
+            Code::UnknownLanguage => {
+                "A language code is not one weft knows, or a file is a translation into a language `weft.yaml` does not name."
+            }
+            Code::UntranslatedLink => {
+                "A link in a translation leads to a page that is not translated into its language."
             }
             Code::UnverifiedExternalLink => {
                 "A link to another site could not be checked (`weft check --external`)."
@@ -87,6 +98,11 @@ impl Code {
                 "## Setup {#setup}\n\n## Again {#setup}\n",
             )],
             Code::DuplicateOutput => &[("content/map.md", "My own map.\n")],
+            Code::DuplicateTranslation => &[
+                ("weft.yaml", LANGUAGES),
+                ("content/about.md", "About.\n"),
+                ("content/about.en.md", "About, again.\n"),
+            ],
             Code::DuplicateUrl => &[
                 ("content/a.md", "---\nslug: b\n---\nA.\n"),
                 ("content/b.md", "B.\n"),
@@ -124,6 +140,13 @@ impl Code {
             ],
             Code::MissingTemplate => &[("content/a.md", "---\ntemplate: wide.html\n---\nA.\n")],
             Code::MissingTheme => &[("weft.yaml", "title: Docs\ntheme: midnight\n")],
+            Code::MissingWord => &[
+                (
+                    "weft.yaml",
+                    "title: Docs\nlanguages:\n  en: {}\n  pt: { title: Documentos }\n",
+                ),
+                ("i18n/pt.yaml", "home: Início\n"),
+            ],
             Code::SelfRelation => &[
                 (
                     "weft.yaml",
@@ -140,6 +163,16 @@ impl Code {
                 "---\ntitle: A\nThe text, with no closing fence.\n",
             )],
             Code::UnknownKey => &[("content/a.md", "---\ntitel: A\n---\nA.\n")],
+            Code::UnknownLanguage => &[
+                ("weft.yaml", LANGUAGES),
+                ("content/about.md", "About.\n"),
+                ("content/about.fr.md", "À propos.\n"),
+            ],
+            Code::UntranslatedLink => &[
+                ("weft.yaml", LANGUAGES),
+                ("content/_index.nl.md", "Lees [[about]].\n"),
+                ("content/about.md", "About.\n"),
+            ],
             Code::BrokenExternalLink
             | Code::InvalidUtf8
             | Code::Io
@@ -174,6 +207,9 @@ impl Code {
             Code::DuplicateId => "Give each `{#id}` on a page its own name.",
             Code::DuplicateOutput => {
                 "Rename the page or give it another `slug`: `/map/`, the taxonomy pages, `404.html`, `sitemap.xml`, `robots.txt`, `atom.xml` and `graph.json` are weft's."
+            }
+            Code::DuplicateTranslation => {
+                "Keep one file per page and language: `page.md` is the default language's, as `page.en.md` would be; two pages with one `translation_key` are one page."
             }
             Code::DuplicateUrl => {
                 "Rename one of the files, or give one another `slug` or `permalink`."
@@ -215,6 +251,9 @@ impl Code {
             Code::MissingTheme => {
                 "Add the theme under `themes/NAME/`, or remove `theme:` for the default theme."
             }
+            Code::MissingWord => {
+                "Add the word to `i18n/CODE.yaml`; the template reference lists every word and its English."
+            }
             Code::OutsideRoot => "Copy the file or folder into the site instead of linking to it.",
             Code::PageTooLarge => {
                 "Split the page into several, or move large data into `static/` and link to it."
@@ -227,6 +266,12 @@ impl Code {
             Code::UnclosedFrontMatter => "Add a line with only `---` after the last key.",
             Code::UnknownKey => {
                 "Correct the key; the label suggests one. A value of your own goes under `extra:` (or anywhere, in a site that is not `strict`)."
+            }
+            Code::UnknownLanguage => {
+                "Write an ISO 639-1 code (`nl`, `pt-br`) under `languages`, and add the language of every translation there, or rename the file."
+            }
+            Code::UntranslatedLink => {
+                "Translate the page, or let the link lead to the default language's page; `untranslated_links: error` makes these errors."
             }
             Code::UnverifiedExternalLink => {
                 "Check the link by hand, or again later: the site did not answer in time, or refused the request."

@@ -125,6 +125,7 @@ fn same_place(page: &Page, parsed: &Parsed) -> bool {
         publish,
         permalink,
         image,
+        translation_key,
         params: _,
     } = &*page.fm;
     let new = parsed.fm();
@@ -159,6 +160,7 @@ fn same_place(page: &Page, parsed: &Parsed) -> bool {
         && *tags == parsed.body().tags
         && *publish == new.publish
         && value(permalink) == value(&new.permalink)
+        && value(translation_key) == value(&new.translation_key)
         && *image == new.image
         && *draft == new.draft
         && *weight == new.weight

@@ -15,6 +15,7 @@ use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 
 use crate::frontmatter::PageDate;
+use crate::i18n::Lang;
 use crate::links::{Edge, EdgeKind, LinkGraph, Neighbour, RelationGroup, Target};
 use crate::markdown::Heading;
 use crate::site::{Page, PageId, PageKind, Site};
@@ -45,9 +46,11 @@ pub enum Fact {
     Terms(PageId),
     /// The pages next to a page in the link graph.
     Neighbours(PageId),
+    /// The same page in each language.
+    Translations(PageId),
     /// Every page, in order, and the home page.
     Ids,
-    /// Which page is the home page.
+    /// Which page is each language's home page.
     Home,
     /// Every edge of the link graph.
     Edges,
@@ -60,7 +63,7 @@ pub enum Fact {
 }
 
 /// The per-page facts, in the order of [`Fact::page_index`].
-pub const PAGE_FACTS: usize = 11;
+pub const PAGE_FACTS: usize = 12;
 
 /// The facts about the whole site, in the order of [`Fact::global_index`].
 pub const GLOBAL_FACTS: [Fact; 4] = [Fact::Ids, Fact::Home, Fact::Edges, Fact::Taxonomies];
@@ -80,6 +83,7 @@ impl Fact {
             Fact::Backlinks(id) => (id, 8),
             Fact::Terms(id) => (id, 9),
             Fact::Neighbours(id) => (id, 10),
+            Fact::Translations(id) => (id, 11),
             Fact::Ids
             | Fact::Home
             | Fact::Edges
@@ -107,7 +111,8 @@ impl Fact {
             7 => Fact::Relations(id),
             8 => Fact::Backlinks(id),
             9 => Fact::Terms(id),
-            _ => Fact::Neighbours(id),
+            10 => Fact::Neighbours(id),
+            _ => Fact::Translations(id),
         }
     }
 }
@@ -218,10 +223,29 @@ impl<'r, 'a> View<'r, 'a> {
         ids(self.data)
     }
 
-    /// The home page.
+    /// The home page of the default language.
     pub fn home(&self) -> PageId {
         self.read(Fact::Home);
         self.data.site.home
+    }
+
+    /// The home page of language `lang`.
+    pub fn home_of(&self, lang: Lang) -> PageId {
+        self.read(Fact::Home);
+        self.data.site.homes[usize::from(lang)]
+    }
+
+    /// A page's language. It is no fact that can change: a page's language is in its file's
+    /// name, which names the page across builds, and the languages are the config's.
+    pub fn lang(&self, id: PageId) -> Lang {
+        self.data.site.page(id).lang
+    }
+
+    /// The same page in each language, by language index (itself among them); empty on a
+    /// site with one language.
+    pub fn translations(&self, id: PageId) -> &'a [Option<PageId>] {
+        self.read(Fact::Translations(id));
+        translations(self.data, id)
     }
 
     /// All of a page; for the page being rendered, never for the pages it shows.
@@ -358,6 +382,10 @@ fn place(data: &Data, id: PageId) -> (PageKind, Option<PageId>) {
     (page.kind, page.parent)
 }
 
+fn translations<'a>(data: &Data<'a>, id: PageId) -> &'a [Option<PageId>] {
+    &data.site.page(id).translations
+}
+
 fn targets<'a>(data: &Data<'a>, id: PageId) -> &'a [Option<Target>] {
     &data.graph.targets[id.0 as usize]
 }
@@ -452,7 +480,7 @@ pub fn fingerprint(data: &Data, fact: Fact) -> u64 {
             }
             h.id(home);
         }
-        Fact::Home => h.id(data.site.home),
+        Fact::Home => h.ids(&data.site.homes),
         Fact::Page(id) => h.page(data.site.page(id)),
         Fact::Link(id) => h.std(&link(data, id)),
         Fact::Summary(id) => h.summary(summary(data, id)),
@@ -474,6 +502,13 @@ pub fn fingerprint(data: &Data, fact: Fact) -> u64 {
             h.option_id(parent);
         }
         Fact::Targets(id) => h.targets(targets(data, id)),
+        Fact::Translations(id) => {
+            let list = translations(data, id);
+            h.num(list.len());
+            for &t in list {
+                h.option_id(t);
+            }
+        }
         Fact::Relations(id) => h.relations(relations(data, id)),
         Fact::Backlinks(id) => {
             let list = backlinks(data, id);
@@ -626,6 +661,9 @@ impl Fingerprinter<'_> {
             generated,
             source,
             rel,
+            lang: _,
+            base: _,
+            translations,
             stem,
             url,
             title,
@@ -648,5 +686,10 @@ impl Fingerprinter<'_> {
         self.option_id(*parent);
         self.ids(pages);
         self.ids(subsections);
+        // The language and the path without its code come with the path.
+        self.num(translations.len());
+        for &t in translations {
+            self.option_id(t);
+        }
     }
 }
