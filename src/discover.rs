@@ -60,8 +60,9 @@ impl Folder {
     pub const ALL: [Folder; 2] = [Folder::Content, Folder::Static];
 }
 
-/// The folders of weft's own besides the content folder: `static/`, the templates and themes.
-pub const SOURCE_FOLDERS: [&str; 3] = ["static", "templates", "themes"];
+/// The folders of weft's own besides the content folder: `static/`, the templates, themes and
+/// the theme's words (`i18n/`).
+pub const SOURCE_FOLDERS: [&str; 4] = ["static", "templates", "themes", "i18n"];
 
 /// Where a site's sources are, and which files in them are read.
 #[derive(Debug, Clone)]
@@ -364,7 +365,7 @@ pub fn fingerprint(root: &Path, layout: &Layout, salt: &str) -> String {
         let files = walk_under(root, layout, folder, Path::new(""), &mut Vec::new());
         paths.extend(files.into_iter().map(|f| Some(f.abs)));
     }
-    for folder in ["templates", "themes"] {
+    for folder in ["templates", "themes", crate::i18n::WORDS_DIR] {
         let walker = WalkDir::new(root.join(folder))
             .follow_links(false)
             .sort_by_file_name();

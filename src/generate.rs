@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::diag::{Code, Diagnostic};
+use crate::i18n::Lang;
 use crate::links::normalize;
 use crate::map::{self, Node, Outline};
 use crate::render::{Reads, Renderer, View, escaped as xml};
@@ -22,18 +23,18 @@ pub enum Generated {
     Taxonomy(usize),
     /// A term's page: taxonomy index, term index.
     Term(usize, usize),
-    /// `404.html`.
-    NotFound,
-    /// `map/index.html`.
-    Map,
-    /// `graph.json`.
-    Graph,
-    /// `sitemap.xml`.
+    /// `404.html` (`nl/404.html`), in a language.
+    NotFound(Lang),
+    /// `map/index.html`, in a language.
+    Map(Lang),
+    /// `graph.json`, of a language's pages.
+    Graph(Lang),
+    /// `sitemap.xml`, of every language.
     Sitemap,
     /// `robots.txt`.
     Robots,
-    /// `atom.xml`.
-    Atom,
+    /// `atom.xml`, of a language's pages.
+    Atom(Lang),
 }
 
 /// The output file of a URL path: `eu/ran/` → `eu/ran/index.html`.
@@ -50,14 +51,17 @@ pub fn generated_files(taxonomies: &[Taxonomy], config: &SiteConfig) -> Vec<(Str
             generated.push((page_file(&term.url), Generated::Term(t, i)));
         }
     }
-    generated.push(("404.html".into(), Generated::NotFound));
-    generated.push(("map/index.html".into(), Generated::Map));
-    generated.push(("graph.json".into(), Generated::Graph));
+    for lang in config.languages.indexes() {
+        let prefix = &config.languages.get(lang).prefix;
+        generated.push((format!("{prefix}404.html"), Generated::NotFound(lang)));
+        generated.push((format!("{prefix}map/index.html"), Generated::Map(lang)));
+        generated.push((format!("{prefix}graph.json"), Generated::Graph(lang)));
+        if config.feeds {
+            generated.push((format!("{prefix}atom.xml"), Generated::Atom(lang)));
+        }
+    }
     generated.push(("sitemap.xml".into(), Generated::Sitemap));
     generated.push(("robots.txt".into(), Generated::Robots));
-    if config.feeds {
-        generated.push(("atom.xml".into(), Generated::Atom));
-    }
     generated
 }
 
@@ -71,15 +75,18 @@ pub fn make(
     match what {
         Generated::Taxonomy(t) => renderer.render_taxonomy(&v, t),
         Generated::Term(t, i) => renderer.render_term(&v, t, i),
-        Generated::NotFound => renderer.render("404.html", &renderer.context_at(&v, "")),
-        Generated::Map => render_map(renderer, &v),
-        Generated::Graph => Ok(graph_json(renderer, &v)),
+        Generated::NotFound(lang) => {
+            let context = renderer.context_at(&v, lang, "", |_| None);
+            renderer.render("404.html", &context, lang)
+        }
+        Generated::Map(lang) => render_map(renderer, &v, lang),
+        Generated::Graph(lang) => Ok(graph_json(renderer, &v, lang)),
         Generated::Sitemap => Ok(sitemap(renderer, &v)),
         Generated::Robots => Ok(format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}\n",
             renderer.urls.permalink("sitemap.xml")
         )),
-        Generated::Atom => Ok(atom(renderer, &v)),
+        Generated::Atom(lang) => Ok(atom(renderer, &v, lang)),
     }
 }
 
@@ -99,36 +106,77 @@ pub fn duplicate_output(site: &Site, path: &str) -> Diagnostic {
     }
 }
 
-/// Every page's place, and the edges, as the map and `graph.json` show them.
-fn outline<'a>(v: &View<'_, 'a>) -> Outline<'a> {
-    let (ids, home) = v.ids();
-    let nodes = ids
-        .map(|id| {
-            let id = PageId(id);
-            let link = v.link(id);
-            let (kind, parent) = v.place(id);
-            Node {
-                title: link.title,
-                url: link.url,
-                kind,
-                parent,
-            }
+/// Every page's place, and the edges, as the map and `graph.json` show them: on a site with
+/// several languages, those of language `lang`, numbered in order.
+fn outline<'a>(v: &View<'_, 'a>, lang: Lang, multilingual: bool) -> Outline<'a> {
+    let (ids, _) = v.ids();
+    let home = v.home_of(lang);
+    let node = |id: PageId| {
+        let link = v.link(id);
+        let (kind, parent) = v.place(id);
+        Node {
+            title: link.title,
+            url: link.url,
+            kind,
+            parent,
+        }
+    };
+    if !multilingual {
+        return Outline {
+            home,
+            sections: v.children(home).1.into(),
+            nodes: ids.map(|id| node(PageId(id))).collect(),
+            edges: v.edges().into(),
+        };
+    }
+    // Each page of the language by its place among them.
+    let mut number: Vec<Option<PageId>> = Vec::with_capacity(ids.len());
+    let mut nodes = Vec::new();
+    for id in ids.map(PageId) {
+        if v.lang(id) == lang {
+            number.push(Some(PageId(nodes.len() as u32)));
+            nodes.push(node(id));
+        } else {
+            number.push(None);
+        }
+    }
+    let renumber = |id: PageId| number[id.0 as usize];
+    for node in &mut nodes {
+        node.parent = node.parent.and_then(renumber);
+    }
+    let edges: Vec<crate::links::Edge> = v
+        .edges()
+        .iter()
+        .filter_map(|e| {
+            Some(crate::links::Edge {
+                from: renumber(e.from)?,
+                to: renumber(e.to)?,
+                kind: e.kind.clone(),
+            })
         })
         .collect();
+    let sections: Vec<PageId> = v
+        .children(home)
+        .1
+        .iter()
+        .filter_map(|&s| renumber(s))
+        .collect();
     Outline {
-        home,
-        sections: v.children(home).1,
+        home: renumber(home).unwrap_or(PageId(0)),
+        sections: sections.into(),
         nodes,
-        edges: v.edges(),
+        edges: edges.into(),
     }
 }
 
-fn render_map(renderer: &Renderer, v: &View) -> Result<String, Diagnostic> {
-    let drawing = map::draw(&outline(v), renderer.urls);
-    let here = renderer.urls.path("map/");
-    let mut context = renderer.context_at(v, &here);
+fn render_map(renderer: &Renderer, v: &View, lang: Lang) -> Result<String, Diagnostic> {
+    let multilingual = renderer.config.languages.multilingual;
+    let drawing = map::draw(&outline(v, lang, multilingual), renderer.urls);
+    let map_url = |lang: Lang| format!("{}map/", renderer.config.languages.get(lang).prefix);
+    let here = renderer.urls.path(&map_url(lang));
+    let mut context = renderer.context_at(v, lang, &here, |other| Some(map_url(other)));
     context.insert("map", &drawing);
-    renderer.render("map.html", &context)
+    renderer.render("map.html", &context, lang)
 }
 
 #[derive(Serialize)]
@@ -151,8 +199,8 @@ struct Graph<'a> {
     edges: Vec<GraphEdge<'a>>,
 }
 
-fn graph_json(renderer: &Renderer, v: &View) -> String {
-    let site = outline(v);
+fn graph_json(renderer: &Renderer, v: &View, lang: Lang) -> String {
+    let site = outline(v, lang, renderer.config.languages.multilingual);
     // Every page's URL once: the edges name them by reference.
     let urls: Vec<String> = site
         .nodes
@@ -185,11 +233,17 @@ fn graph_json(renderer: &Renderer, v: &View) -> String {
 }
 
 fn sitemap(renderer: &Renderer, v: &View) -> String {
+    let languages = &renderer.config.languages;
     let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
+    if languages.multilingual {
+        out.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    out.push_str(">\n");
     for id in v.ids().0 {
-        let page = v.summary(PageId(id));
+        let id = PageId(id);
+        let page = v.summary(id);
         let _ = write!(
             out,
             "  <url><loc>{}</loc>",
@@ -197,6 +251,20 @@ fn sitemap(renderer: &Renderer, v: &View) -> String {
         );
         if let Some(date) = page.updated.or(page.date) {
             let _ = write!(out, "<lastmod>{}</lastmod>", date.ymd());
+        }
+        // Every version of the page, itself included, as Google reads them.
+        let versions = v.translations(id);
+        if versions.iter().flatten().count() > 1 {
+            for (lang, version) in versions.iter().enumerate() {
+                if let Some(version) = version {
+                    let _ = write!(
+                        out,
+                        "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        xml(&languages.get(lang as Lang).code),
+                        xml(&renderer.urls.permalink(v.link(*version).url))
+                    );
+                }
+            }
         }
         out.push_str("</url>\n");
     }
@@ -222,11 +290,15 @@ fn sitemap(renderer: &Renderer, v: &View) -> String {
 /// Entries in the Atom feed, newest first.
 const FEED_ENTRIES: usize = 50;
 
-fn atom(renderer: &Renderer, v: &View) -> String {
+fn atom(renderer: &Renderer, v: &View, lang: Lang) -> String {
+    let language = renderer.config.languages.get(lang);
+    let prefix = &language.prefix;
     let mut dated: Vec<_> = v
         .ids()
         .0
-        .map(|id| v.summary(PageId(id)))
+        .map(PageId)
+        .filter(|&id| v.lang(id) == lang)
+        .map(|id| v.summary(id))
         .filter(|page| page.date.is_some())
         .collect();
     dated.sort_by(|a, b| {
@@ -242,26 +314,26 @@ fn atom(renderer: &Renderer, v: &View) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
     );
-    let _ = writeln!(out, " xml:lang=\"{}\">", xml(&renderer.config.language));
-    let _ = writeln!(out, "  <title>{}</title>", xml(&renderer.config.title));
+    let _ = writeln!(out, " xml:lang=\"{}\">", xml(&language.code));
+    let _ = writeln!(out, "  <title>{}</title>", xml(&language.title));
     let _ = writeln!(
         out,
         "  <link href=\"{}\" rel=\"self\"/>",
-        xml(&renderer.urls.permalink("atom.xml"))
+        xml(&renderer.urls.permalink(&format!("{prefix}atom.xml")))
     );
     let _ = writeln!(
         out,
         "  <link href=\"{}\"/>",
-        xml(&renderer.urls.permalink(""))
+        xml(&renderer.urls.permalink(prefix))
     );
-    let _ = writeln!(out, "  <id>{}</id>", xml(&renderer.urls.permalink("")));
+    let _ = writeln!(out, "  <id>{}</id>", xml(&renderer.urls.permalink(prefix)));
     let _ = writeln!(out, "  <updated>{updated}</updated>");
     let _ = writeln!(out, "  <generator>weft</generator>");
     // Atom requires an author for the feed unless every entry has one (RFC 4287, 4.1.1).
     let _ = writeln!(
         out,
         "  <author><name>{}</name></author>",
-        xml(&renderer.config.title)
+        xml(&language.title)
     );
     for page in dated {
         let permalink = renderer.urls.permalink(page.url);
@@ -368,7 +440,8 @@ pub fn make_alias(
 ) -> Result<String, Diagnostic> {
     let v = renderer.view(reads);
     let target = v.link(id);
-    let mut context = renderer.base_context(&v);
+    let lang = v.lang(id);
+    let mut context = renderer.base_context(&v, lang);
     context.insert("target", &renderer.target(target.title, target.url));
-    renderer.render("alias.html", &context)
+    renderer.render("alias.html", &context, lang)
 }

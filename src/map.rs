@@ -26,11 +26,12 @@ pub struct Outline<'a> {
     /// The home page.
     pub home: PageId,
     /// The home page's sections, in navigation order.
-    pub sections: &'a [PageId],
-    /// Every page, by [`PageId`].
+    pub sections: std::borrow::Cow<'a, [PageId]>,
+    /// Every page, by [`PageId`] (on a site with several languages, those of one language,
+    /// numbered in order).
     pub nodes: Vec<Node<'a>>,
-    /// The edges of the link graph.
-    pub edges: &'a [Edge],
+    /// The edges of the link graph between them.
+    pub edges: std::borrow::Cow<'a, [Edge]>,
 }
 
 /// One page on the map.
@@ -139,7 +140,7 @@ pub fn draw(site: &Outline, urls: &Urls) -> MapDrawing {
     let n = site.nodes.len();
     let groups = groups(site);
     let mut degree = vec![0usize; n];
-    for edge in site.edges {
+    for edge in site.edges.iter() {
         degree[edge.from.0 as usize] += 1;
         degree[edge.to.0 as usize] += 1;
     }
@@ -496,9 +497,9 @@ mod tests {
             let (nodes, heads, edges) = site(sections, per);
             let outline = Outline {
                 home: PageId(0),
-                sections: &heads,
+                sections: heads.as_slice().into(),
                 nodes,
-                edges: &edges,
+                edges: edges.as_slice().into(),
             };
             let groups = groups(&outline);
             let mut degree = vec![0; outline.nodes.len()];

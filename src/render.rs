@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::config::{SiteConfig, TAGS};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::frontmatter::PageDate;
+use crate::i18n::{Lang, Language};
 use crate::links::{EdgeKind, Target};
 use crate::markdown::{Heading, Placeholder, fill_placeholders};
 use crate::site::{Page, PageId, PageKind};
@@ -65,8 +66,8 @@ pub mod graph;
 mod nav;
 
 use context::{
-    BacklinkCtx, GraphCtx, GroupCtx, LinkCtx, NavCtx, NavItem, PageCtx, SiteCtx, SummaryCtx,
-    TargetCtx, TaxonomyCtx, TermCountCtx, TermCtx, TocEntry,
+    AlternateCtx, BacklinkCtx, GraphCtx, GroupCtx, LanguageCtx, LinkCtx, NavCtx, NavItem, PageCtx,
+    SiteCtx, SummaryCtx, TargetCtx, TaxonomyCtx, TermCountCtx, TermCtx, TocEntry, TranslationCtx,
 };
 
 use embed::Embeds;
@@ -83,9 +84,9 @@ pub struct Renderer<'a> {
     /// Templates.
     pub theme: &'a Theme,
     data: Data<'a>,
-    /// A context holding `site`, made on first use (it is the same for every page), with
-    /// the facts it read.
-    base: OnceLock<(tera::Context, Vec<Fact>)>,
+    /// Per language, a context holding `site` and `words`, made on first use (it is the same
+    /// for every page of the language), with the facts it read.
+    base: Vec<OnceLock<(tera::Context, Vec<Fact>)>>,
     /// The pages' links as the local graphs write them.
     node_links: graph::NodeLinks,
 }
@@ -107,7 +108,9 @@ impl<'a> Renderer<'a> {
             theme,
             node_links: graph::NodeLinks::new(data.page_count(), urls.base_path()),
             data,
-            base: OnceLock::new(),
+            base: (0..config.languages.len())
+                .map(|_| OnceLock::new())
+                .collect(),
         }
     }
 
@@ -129,12 +132,41 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn site_ctx(&self, v: &View<'_, 'a>) -> SiteCtx<'a> {
-        let home = v.home();
+    /// The language at `lang`.
+    fn language(&self, lang: Lang) -> &'a Language {
+        self.config.languages.get(lang)
+    }
+
+    /// A language's own name: `name` in weft.yaml, else the theme's `language_name`.
+    fn language_name(&self, lang: Lang) -> &'a str {
+        let language = self.language(lang);
+        match &language.name {
+            Some(name) => name,
+            None => self.theme.word(lang, "language_name"),
+        }
+    }
+
+    fn site_ctx(&self, v: &View<'_, 'a>, lang: Lang) -> SiteCtx<'a> {
+        let home = v.home_of(lang);
+        let language = self.language(lang);
         SiteCtx {
-            title: &self.config.title,
-            description: self.config.description.as_deref(),
-            language: &self.config.language,
+            title: &language.title,
+            description: language.description.as_deref(),
+            language: &language.code,
+            dir: if language.rtl { "rtl" } else { "ltr" },
+            home_url: self.urls.path(&language.prefix),
+            map_url: self.urls.path(&format!("{}map/", language.prefix)),
+            languages: self
+                .config
+                .languages
+                .indexes()
+                .map(|other| LanguageCtx {
+                    code: &self.language(other).code,
+                    name: self.language_name(other),
+                    url: self.urls.path(&self.language(other).prefix),
+                    current: other == lang,
+                })
+                .collect(),
             base_url: self.urls.permalink(""),
             base_path: self.urls.base_path(),
             sections: v
@@ -144,17 +176,80 @@ impl<'a> Renderer<'a> {
                 .map(|&id| self.link(v, id))
                 .collect(),
             taxonomies: v
-                .taxonomies()
+                .taxonomies_of(lang)
                 .into_iter()
-                .map(|t| LinkCtx {
+                .map(|(_, t)| LinkCtx {
                     title: t.title,
                     url: self.urls.path(t.url),
                 })
                 .collect(),
             search: self.config.search,
-            feed_url: self.config.feeds.then(|| self.urls.path("atom.xml")),
-            extra: &self.config.extra,
+            feed_url: self
+                .config
+                .feeds
+                .then(|| self.urls.path(&format!("{}atom.xml", language.prefix))),
+            extra: language.decl.extra.as_ref().unwrap_or(&self.config.extra),
         }
+    }
+
+    /// The page `id` in the other languages, for the language switcher, and every version of
+    /// it, for `hreflang`: empty on a site with one language.
+    fn translations(
+        &self,
+        v: &View<'_, 'a>,
+        id: PageId,
+    ) -> (Vec<TranslationCtx<'a>>, Vec<AlternateCtx<'a>>) {
+        let lang = v.lang(id);
+        let versions = v.translations(id);
+        self.versions(v, lang, |other| {
+            versions
+                .get(usize::from(other))
+                .copied()
+                .flatten()
+                .map(|t| v.link(t).url.to_string())
+        })
+    }
+
+    /// Like [`Renderer::translations`], for an output in language `lang` whose URL path in
+    /// each language `url_in` gives, if it is in that language.
+    fn versions(
+        &self,
+        v: &View<'_, 'a>,
+        lang: Lang,
+        url_in: impl Fn(Lang) -> Option<String>,
+    ) -> (Vec<TranslationCtx<'a>>, Vec<AlternateCtx<'a>>) {
+        if !self.config.languages.multilingual {
+            return (Vec::new(), Vec::new());
+        }
+        let mut switcher = Vec::new();
+        let mut alternates = Vec::new();
+        for other in self.config.languages.indexes() {
+            let language = self.language(other);
+            let url = url_in(other);
+            if let Some(url) = &url {
+                alternates.push(AlternateCtx {
+                    hreflang: &language.code,
+                    permalink: self.urls.permalink(url),
+                });
+                if other == crate::i18n::DEFAULT {
+                    alternates.push(AlternateCtx {
+                        hreflang: "x-default",
+                        permalink: self.urls.permalink(url),
+                    });
+                }
+            }
+            if other != lang {
+                let missing = url.is_none();
+                let url = url.unwrap_or_else(|| v.link(v.home_of(other)).url.to_string());
+                switcher.push(TranslationCtx {
+                    code: &language.code,
+                    name: self.language_name(other),
+                    url: self.urls.path(&url),
+                    missing,
+                });
+            }
+        }
+        (switcher, alternates)
     }
 
     /// The body of page `id` with every placeholder filled in: links, tags and embedded notes.
@@ -354,11 +449,7 @@ impl<'a> Renderer<'a> {
                         kind: kind.name(),
                         label: match kind {
                             EdgeKind::Link => "link",
-                            EdgeKind::Relation(key) => self
-                                .config
-                                .relations
-                                .get(key)
-                                .map_or(key.as_str(), |r| &r.label),
+                            EdgeKind::Relation(key) => self.relation_label(page.lang, key),
                         },
                     }
                 })
@@ -379,6 +470,18 @@ impl<'a> Renderer<'a> {
             nav: self.nav(v, id),
             graph: self.graph(v, id),
         }
+    }
+
+    /// The label of relation `key` in language `lang`.
+    fn relation_label(&self, lang: Lang, key: &'a str) -> &'a str {
+        let own = self
+            .language(lang)
+            .decl
+            .relations
+            .get(key)
+            .and_then(|r| r.label.as_deref());
+        own.or_else(|| self.config.relations.get(key).map(|r| r.label.as_str()))
+            .unwrap_or(key)
     }
 
     /// The local graph of page `id` (see [`graph`]).
@@ -478,40 +581,66 @@ impl<'a> Renderer<'a> {
             (None, PageKind::Section) => "section.html",
             (None, PageKind::Page) => "page.html",
         };
+        let lang = v.lang(id);
         let page = self.page_ctx(&v, id);
-        let nav_html = self.nav_html(&v, &page.url, page.nav.as_ref(), &page.ancestors);
+        let nav_html = self.nav_html(&v, lang, &page.url, page.nav.as_ref(), &page.ancestors);
         let toc_html = toc_html(&page.toc);
-        let mut context = self.base_context(&v);
+        let mut context = self.base_context(&v, lang);
         context.insert("page", &page);
         context.insert("nav_html", &nav_html);
         context.insert("toc_html", &toc_html);
-        self.render(template, &context)
+        if self.config.languages.multilingual {
+            let (translations, alternates) = self.translations(&v, id);
+            context.insert("translations", &translations);
+            context.insert("alternates", &alternates);
+        }
+        self.render(template, &context, lang)
     }
 
-    /// Renders `template` with `context`.
-    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
-        self.theme.render(template, context)
+    /// Renders `template` with `context` in language `lang`.
+    pub fn render(
+        &self,
+        template: &str,
+        context: &tera::Context,
+        lang: Lang,
+    ) -> Result<String, Diagnostic> {
+        self.theme.render(template, context, lang)
     }
 
-    /// A context holding only `site`: the start of every page's context, and all of an alias
-    /// redirect's.
-    pub fn base_context(&self, v: &View) -> tera::Context {
+    /// A context holding `site` and `words` of language `lang` (and no `translations` and
+    /// `alternates` yet): the start of every page's context, and all of an alias redirect's.
+    pub fn base_context(&self, v: &View, lang: Lang) -> tera::Context {
         // Cloning the finished value costs less than making and serializing it again.
-        let (context, reads) = self.base.get_or_init(|| {
+        let (context, reads) = self.base[usize::from(lang)].get_or_init(|| {
             let reads = Reads::default();
             let mut context = tera::Context::new();
-            context.insert("site", &self.site_ctx(&self.view(Some(&reads))));
+            context.insert("site", &self.site_ctx(&self.view(Some(&reads)), lang));
+            context.insert("words", self.theme.words(lang));
+            context.insert("translations", &[] as &[TranslationCtx]);
+            context.insert("alternates", &[] as &[AlternateCtx]);
             (context, reads.into_inner())
         });
         v.replay(reads);
         context.clone()
     }
 
-    /// A context holding `site` and the navigation as seen from URL path `here`, for the
-    /// 404 page and the generated pages.
-    pub fn context_at(&self, v: &View<'_, 'a>, here: &str) -> tera::Context {
-        let mut context = self.base_context(v);
-        context.insert("nav_html", &self.nav_html(v, here, None, &[]));
+    /// A context holding `site`, `words` and the navigation as seen from URL path `here`, in
+    /// language `lang`, for the 404 page and the generated pages; with the output's versions
+    /// in each language, which `url_in` gives.
+    pub fn context_at(
+        &self,
+        v: &View<'_, 'a>,
+        lang: Lang,
+        here: &str,
+        url_in: impl Fn(Lang) -> Option<String>,
+    ) -> tera::Context {
+        let mut context = self.base_context(v, lang);
+        context.insert("nav_html", &self.nav_html(v, lang, here, None, &[]));
+        if self.config.languages.multilingual {
+            let (translations, alternates) = self.versions(v, lang, url_in);
+            context.insert("translations", &translations);
+            context.insert("alternates", &alternates);
+        }
         context
     }
 
@@ -527,7 +656,14 @@ impl<'a> Renderer<'a> {
     /// Renders a taxonomy's index page.
     pub fn render_taxonomy(&self, v: &View<'_, 'a>, t: usize) -> Result<String, Diagnostic> {
         let (taxonomy, terms) = v.taxonomy_index(t);
-        let mut context = self.context_at(v, &self.urls.path(taxonomy.url));
+        let lang = v.taxonomy_lang(t);
+        let same = v.same_taxonomy(t);
+        let mut context = self.context_at(v, lang, &self.urls.path(taxonomy.url), |other| {
+            same.get(usize::from(other))
+                .copied()
+                .flatten()
+                .map(|t| v.taxonomy_index(t).0.url.to_string())
+        });
         context.insert(
             "taxonomy",
             &TaxonomyCtx {
@@ -544,13 +680,19 @@ impl<'a> Renderer<'a> {
                     .collect(),
             },
         );
-        self.render("taxonomy_list.html", &context)
+        self.render("taxonomy_list.html", &context, lang)
     }
 
     /// Renders one term page of a taxonomy.
     pub fn render_term(&self, v: &View<'_, 'a>, t: usize, i: usize) -> Result<String, Diagnostic> {
         let TermFact { taxonomy, term } = v.term(t, i);
-        let mut context = self.context_at(v, &self.urls.path(&term.url));
+        let lang = v.taxonomy_lang(t);
+        let same = v.same_taxonomy(t);
+        let mut context = self.context_at(v, lang, &self.urls.path(&term.url), |other| {
+            let other = same.get(usize::from(other)).copied().flatten()?;
+            v.same_term(other, &term.key)
+                .map(|term| term.url.to_string())
+        });
         context.insert(
             "taxonomy",
             &LinkCtx {
@@ -567,7 +709,7 @@ impl<'a> Renderer<'a> {
                 pages: term.pages.iter().map(|&p| self.summary(v, p)).collect(),
             },
         );
-        self.render("taxonomy_term.html", &context)
+        self.render("taxonomy_term.html", &context, lang)
     }
 }
 

@@ -3,14 +3,20 @@
 use std::collections::BTreeMap;
 
 use crate::config::{SiteConfig, TAGS};
+use crate::i18n::Lang;
 use crate::site::{PageId, Site, slugify};
 
-/// One configured taxonomy and its terms.
+/// One configured taxonomy and its terms, in one language: a site with several languages has
+/// each taxonomy once per language.
 #[derive(Debug)]
 pub struct Taxonomy {
-    /// The name from `weft.yaml` (`topics`).
+    /// The name from `weft.yaml` (`topics`), which is also its front matter key.
+    pub key: String,
+    /// The language of its pages.
+    pub lang: Lang,
+    /// Its name in that language: the language's name for it in `weft.yaml`, else `key`.
     pub name: String,
-    /// Its index page's URL path (`topics/`).
+    /// Its index page's URL path (`topics/`, `nl/topics/`).
     pub url: String,
     /// Terms in alphabetical order of slug.
     pub terms: Vec<Term>,
@@ -19,7 +25,11 @@ pub struct Taxonomy {
 /// One term of a taxonomy and the pages filed under it.
 #[derive(Debug)]
 pub struct Term {
-    /// The term as first written (`Information exchange`).
+    /// Its URL segment below the taxonomy's (`information-exchange`): the same term in
+    /// another language has the same one.
+    pub key: String,
+    /// The term as first written (`Information exchange`), or its name in the language from
+    /// `weft.yaml`'s `terms`.
     pub name: String,
     /// Its URL path (`topics/information-exchange/`).
     pub url: String,
@@ -28,23 +38,33 @@ pub struct Term {
 }
 
 /// Collects every taxonomy's terms from the pages' front matter: the configured taxonomies,
-/// and `tags` when a page has tags.
+/// and `tags` when a page has tags; in each language, from its pages.
 pub fn collect(site: &Site, config: &SiteConfig) -> Vec<Taxonomy> {
+    config
+        .languages
+        .indexes()
+        .flat_map(|lang| collect_in(site, config, lang))
+        .collect()
+}
+
+fn collect_in(site: &Site, config: &SiteConfig, lang: Lang) -> Vec<Taxonomy> {
+    let language = config.languages.get(lang);
+    let mine = || site.pages.iter().filter(move |p| p.lang == lang);
     let mut names = config.taxonomies.clone();
-    let tagged = || {
-        site.pages
-            .iter()
-            .any(|p| p.fm.taxonomies.contains_key(TAGS) || !p.body.tags.is_empty())
-    };
+    let tagged = || mine().any(|p| p.fm.taxonomies.contains_key(TAGS) || !p.body.tags.is_empty());
     if !names.iter().any(|n| n == TAGS) && tagged() {
         names.push(TAGS.to_string());
     }
     names
         .iter()
         .map(|name| {
+            let own_names = language.decl.terms.get(name);
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
             for id in site.ids() {
                 let page = site.page(id);
+                if page.lang != lang {
+                    continue;
+                }
                 let written = page.fm.taxonomies.get(name).into_iter().flatten();
                 // Inline `#tags` join the page's tags.
                 let inline = if name == TAGS {
@@ -66,8 +86,12 @@ pub fn collect(site: &Site, config: &SiteConfig) -> Vec<Taxonomy> {
                             slugify(level)
                         };
                         let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                            name: level.to_string(),
-                            url: format!("{}/{slug}/", slugify(name)),
+                            key: slug.clone(),
+                            name: own_names
+                                .and_then(|n| n.get(level))
+                                .cloned()
+                                .unwrap_or_else(|| level.to_string()),
+                            url: format!("{}{}/{slug}/", language.prefix, slugify(name)),
                             pages: Vec::new(),
                         });
                         // Pages come in order: a page that repeats a term is the last one added.
@@ -83,8 +107,15 @@ pub fn collect(site: &Site, config: &SiteConfig) -> Vec<Taxonomy> {
                     .sort_by_cached_key(|&id| (site.page(id).title.to_lowercase(), id));
             }
             Taxonomy {
-                name: name.clone(),
-                url: format!("{}/", slugify(name)),
+                key: name.clone(),
+                lang,
+                name: language
+                    .decl
+                    .taxonomies
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| name.clone()),
+                url: format!("{}{}/", language.prefix, slugify(name)),
                 terms,
             }
         })

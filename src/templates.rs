@@ -8,15 +8,22 @@ use tera::Tera;
 
 use crate::config::SiteConfig;
 use crate::diag::{Code, Diagnostic};
+use crate::i18n::{Lang, Words};
 use crate::source::{Source, SourceFile};
 use crate::theme;
 
 /// The loaded templates and the theme's static files.
 pub struct Theme {
-    tera: Tera,
+    /// The templates, once per language: the filters that write dates and counts are the
+    /// language's.
+    teras: Vec<Tera>,
+    /// The words the theme prints, per language.
+    words: Vec<Words>,
     sources: BTreeMap<String, Source>,
     /// Static files of the theme: (URL path, bytes or file).
     pub statics: Vec<(String, theme::StaticFile)>,
+    /// What loading found that does not stop a build (a word missing in a language).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Theme {
@@ -30,11 +37,30 @@ impl Theme {
         self.sources.keys().map(String::as_str)
     }
 
-    /// Renders `template` with `context`; errors point into the template where tera allows.
-    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera
+    /// Renders `template` with `context` in language `lang`; errors point into the template
+    /// where tera allows.
+    pub fn render(
+        &self,
+        template: &str,
+        context: &tera::Context,
+        lang: Lang,
+    ) -> Result<String, Diagnostic> {
+        self.teras[usize::from(lang)]
             .render(template, context)
             .map_err(|err| template_error(&err, &self.sources))
+    }
+
+    /// The words the theme prints in language `lang`.
+    pub fn words(&self, lang: Lang) -> &Words {
+        &self.words[usize::from(lang)]
+    }
+
+    /// A word in language `lang` (its key, if no table has it).
+    pub fn word<'w>(&'w self, lang: Lang, key: &'w str) -> &'w str {
+        self.words(lang)
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or(key)
     }
 
     /// A hash of every template's name and text: themes with the same one render alike.
@@ -45,6 +71,13 @@ impl Theme {
                 hasher.update(&(text.len() as u64).to_le_bytes());
                 hasher.update(text.as_bytes());
             }
+        }
+        for words in &self.words {
+            hasher.update(
+                serde_json::Value::Object(words.clone())
+                    .to_string()
+                    .as_bytes(),
+            );
         }
         hasher.digest()
     }
@@ -100,24 +133,47 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnos
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_text);
     tera.register_filter("escape", EscapeFilter);
-    tera.register_filter(
-        "long_date",
-        crate::dates::LongDate {
-            language: config.language.clone(),
-        },
-    );
     let raw: Vec<(&str, &str)> = sources
         .iter()
         .map(|(n, s)| (n.as_str(), s.text.as_str()))
         .collect();
+    // The filters are used when rendering, not when parsing: placeholders for now.
+    register_language_filters(&mut tera, "en");
     if let Err(err) = tera.add_raw_templates(raw) {
         return Err(vec![template_error(&err, &sources)]);
     }
+    let mut warnings = Vec::new();
+    let mut teras = Vec::with_capacity(config.languages.len());
+    let mut words = Vec::with_capacity(config.languages.len());
+    for language in config.languages.all() {
+        let mut own = tera.clone();
+        register_language_filters(&mut own, &language.code);
+        teras.push(own);
+        words.push(crate::i18n::words(root, &language.code, &mut warnings));
+    }
     Ok(Theme {
-        tera,
+        teras,
+        words,
         sources,
         statics,
+        warnings,
     })
+}
+
+/// The filters that write in a language: `long_date` and `count`.
+fn register_language_filters(tera: &mut Tera, code: &str) {
+    tera.register_filter(
+        "long_date",
+        crate::dates::LongDate {
+            language: code.to_string(),
+        },
+    );
+    tera.register_filter(
+        "count",
+        crate::i18n::Count {
+            code: code.to_string(),
+        },
+    );
 }
 
 /// Escapes `&`, `<`, `>`, `"` and `'`, and leaves `/` alone so URLs stay readable. Tera calls

@@ -50,7 +50,7 @@ pub fn classify(rel: &Path, layout: &Layout) -> ChangeKind {
     }
     match parts.as_slice() {
         [name] if *name == CONFIG_FILE => return ChangeKind::Config,
-        ["templates", ..] => return ChangeKind::Template,
+        ["templates" | "i18n", ..] => return ChangeKind::Template,
         ["themes", _, "static", ..] => return ChangeKind::Static,
         ["themes"] | ["themes", _] | ["themes", _, "templates", ..] => {
             return ChangeKind::Template;

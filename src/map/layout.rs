@@ -53,7 +53,7 @@ fn forces(site: &Outline, group: &[usize], groups: usize) -> Vec<(f64, f64)> {
             r * centre.sin() + small * spread.sin(),
         );
     }
-    for edge in site.edges {
+    for edge in site.edges.iter() {
         data.add_edge(edge.from.0 as usize, edge.to.0 as usize);
     }
     for (index, node) in site.nodes.iter().enumerate() {

@@ -30,7 +30,10 @@ impl Output {
     /// Whether it is slow to make on a large site and seldom looked at while writing: the
     /// map's layout and `graph.json`.
     pub fn is_slow(self) -> bool {
-        matches!(self, Output::Generated(Generated::Map | Generated::Graph))
+        matches!(
+            self,
+            Output::Generated(Generated::Map(_) | Generated::Graph(_))
+        )
     }
 }
 

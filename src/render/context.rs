@@ -14,29 +14,76 @@ pub struct LinkCtx<'a> {
     pub url: String,
 }
 
-/// The site, the same on every page: `site`.
+/// The site, the same on every page of a language: `site`.
 #[derive(Serialize, JsonSchema)]
 pub struct SiteCtx<'a> {
-    /// `title` from weft.yaml, or the folder's name.
+    /// `title` from weft.yaml (the language's own, if it has one), or the folder's name.
     pub title: &'a str,
-    /// `description` from weft.yaml.
+    /// `description` from weft.yaml (the language's own, if it has one).
     pub description: Option<&'a str>,
-    /// The language of the content (`language`), for `<html lang>`.
+    /// The code of the page's language (`en`, `nl`, `pt-br`), for `<html lang>`.
     pub language: &'a str,
+    /// Which way the language is written, for `<html dir>`: `ltr` or `rtl`.
+    pub dir: &'static str,
+    /// The URL path of the language's home page (`/`, `/nl/`).
+    pub home_url: String,
+    /// The URL path of the language's map of all pages (`/map/`, `/nl/map/`).
+    pub map_url: String,
+    /// Every language of the site, the default first; one on a site with one language.
+    pub languages: Vec<LanguageCtx<'a>>,
     /// The site's address, ending in `/` (`https://example.org/docs/`).
     pub base_url: String,
     /// The sub-path every URL starts with (`/docs/`, or `/`).
     pub base_path: &'a str,
     /// The home page's sections, in order.
     pub sections: Vec<LinkCtx<'a>>,
-    /// Every taxonomy's index page.
+    /// Every taxonomy's index page, titled in the language.
     pub taxonomies: Vec<LinkCtx<'a>>,
     /// Whether the search index is built (`search`).
     pub search: bool,
-    /// The Atom feed's URL path, when `feeds` is on.
+    /// The language's Atom feed's URL path, when `feeds` is on.
     pub feed_url: Option<String>,
-    /// `extra` from weft.yaml, as written.
+    /// `extra` from weft.yaml (the language's own, if it has one), as written.
     pub extra: &'a serde_json::Value,
+}
+
+/// One of the site's languages: an entry of `site.languages`.
+#[derive(Serialize, JsonSchema)]
+pub struct LanguageCtx<'a> {
+    /// Its code (`nl`).
+    pub code: &'a str,
+    /// Its own name ("Nederlands"): `name` in weft.yaml, else the theme's `language_name`.
+    pub name: &'a str,
+    /// The URL path of its home page.
+    pub url: String,
+    /// Whether it is the page's language.
+    pub current: bool,
+}
+
+/// The page in another language: an entry of `translations`, which every page and generated
+/// page has (empty on a site with one language), for the language switcher.
+#[derive(Serialize, JsonSchema)]
+pub struct TranslationCtx<'a> {
+    /// The language's code.
+    pub code: &'a str,
+    /// The language's own name.
+    pub name: &'a str,
+    /// The URL path of the page in that language, or of that language's home page when it
+    /// has no such page.
+    pub url: String,
+    /// Whether the page is not in that language (`url` is then the language's home).
+    pub missing: bool,
+}
+
+/// One version of the page for `<link rel="alternate" hreflang>`: an entry of `alternates`,
+/// which lists every language the page is in, itself included, and `x-default` (the default
+/// language's version); empty on a site with one language.
+#[derive(Serialize, JsonSchema)]
+pub struct AlternateCtx<'a> {
+    /// The language's code, or `x-default`.
+    pub hreflang: &'a str,
+    /// The version's absolute URL.
+    pub permalink: String,
 }
 
 /// One heading in a table of contents, with the headings under it.

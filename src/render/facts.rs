@@ -332,6 +332,59 @@ impl<'r, 'a> View<'r, 'a> {
         taxonomies(self.data)
     }
 
+    /// Each taxonomy of language `lang`, by its index, with its name and URL path.
+    pub fn taxonomies_of(&self, lang: Lang) -> Vec<(usize, LinkFact<'a>)> {
+        self.read(Fact::Taxonomies);
+        self.data
+            .taxonomies
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.lang == lang)
+            .map(|(index, t)| {
+                let link = LinkFact {
+                    title: &t.name,
+                    url: &t.url,
+                };
+                (index, link)
+            })
+            .collect()
+    }
+
+    /// The language of taxonomy `t`. No fact: a taxonomy's index names it, with its language,
+    /// for as long as its URL path does.
+    pub fn taxonomy_lang(&self, t: usize) -> Lang {
+        self.data.taxonomies[t].lang
+    }
+
+    /// Taxonomy `t` in each language, by its index, if that language has it.
+    pub fn same_taxonomy(&self, t: usize) -> Vec<Option<usize>> {
+        self.read(Fact::Taxonomies);
+        let key = &self.data.taxonomies[t].key;
+        let languages = self
+            .data
+            .taxonomies
+            .iter()
+            .map(|t| usize::from(t.lang) + 1)
+            .max()
+            .unwrap_or(1);
+        let mut same = vec![None; languages];
+        for (index, taxonomy) in self.data.taxonomies.iter().enumerate() {
+            if &taxonomy.key == key {
+                same[usize::from(taxonomy.lang)] = Some(index);
+            }
+        }
+        same
+    }
+
+    /// The term of taxonomy `t` whose URL segment is `key`, if it has one.
+    pub fn same_term(&self, t: usize, key: &str) -> Option<&'a Term> {
+        self.read(Fact::TaxonomyIndex(t));
+        self.data.taxonomies[t]
+            .terms
+            .iter()
+            .find(|term| term.key == key)
+    }
+
     /// A taxonomy's name and URL, and each term's name, URL and page count.
     pub fn taxonomy_index(&self, t: usize) -> (LinkFact<'a>, Vec<(LinkFact<'a>, usize)>) {
         self.read(Fact::TaxonomyIndex(t));
@@ -532,8 +585,13 @@ pub fn fingerprint(data: &Data, fact: Fact) -> u64 {
         Fact::TaxonomyIndex(t) => h.std(&taxonomy_index(data, t)),
         Fact::Term(t, i) => {
             let TermFact { taxonomy, term } = term(data, t, i);
-            let Term { name, url, pages } = term;
-            h.std(&(taxonomy, name, url));
+            let Term {
+                key,
+                name,
+                url,
+                pages,
+            } = term;
+            h.std(&(taxonomy, key, name, url));
             h.ids(pages);
         }
     }

@@ -10,6 +10,7 @@
 use pulldown_cmark_escape::escape_html;
 
 use super::{LinkCtx, NavCtx, Renderer, View};
+use crate::i18n::Lang;
 
 impl<'a> Renderer<'a> {
     /// The navigation as seen from URL path `here` (with the base path). For a page or a
@@ -18,24 +19,35 @@ impl<'a> Renderer<'a> {
     pub(super) fn nav_html(
         &self,
         v: &View<'_, 'a>,
+        lang: Lang,
         here: &str,
         nav: Option<&NavCtx>,
         ancestors: &[LinkCtx],
     ) -> String {
         let base = self.urls.base_path();
+        let word = |key| self.theme.word(lang, key);
+        let prefix = &self.config.languages.get(lang).prefix;
+        let home = self.urls.path(prefix);
         // `here` below the base path, to compare with the site's own URLs without making them.
         let local = here.strip_prefix(base);
         let mut html = String::with_capacity(4096);
-        html.push_str(
-            "<nav class=\"nav-tree\" aria-label=\"Site\">\n<p class=\"nav-heading\">Contents</p>\n<ul>\n",
-        );
-        html.push_str("<li>");
-        link(&mut html, base, "", "Home", here == base);
-        if let Some(nav) = nav.filter(|n| n.section.url == base) {
-            pages(&mut html, nav, false);
+        html.push_str("<nav class=\"nav-tree\" aria-label=\"");
+        let _ = escape_html(&mut html, word("site_navigation"));
+        html.push_str("\">\n<p class=\"nav-heading\">");
+        let _ = escape_html(&mut html, word("contents"));
+        html.push_str("</p>\n<ul>\n<li>");
+        link(&mut html, base, prefix, word("home"), here == home);
+        if let Some(nav) = nav.filter(|n| n.section.url == home) {
+            pages(
+                &mut html,
+                nav,
+                false,
+                self.theme.words(lang).get("nav_more_pages"),
+                &self.language(lang).code,
+            );
         }
         html.push_str("</li>\n");
-        for &section in v.children(v.home()).1 {
+        for &section in v.children(v.home_of(lang)).1 {
             let section = v.link(section);
             let (url, title) = (section.url, section.title);
             if !local.is_some_and(|l| l.starts_with(url)) {
@@ -47,17 +59,23 @@ impl<'a> Renderer<'a> {
             html.push_str("<li class=\"open\">");
             link(&mut html, base, url, title, local == Some(url));
             let full = self.urls.path(url);
+            let more = (
+                self.theme.words(lang).get("nav_more_pages"),
+                self.language(lang).code.as_str(),
+            );
             match nav {
-                Some(nav) if nav.section.url == full => pages(&mut html, nav, true),
+                Some(nav) if nav.section.url == full => pages(&mut html, nav, true, more.0, more.1),
                 Some(nav) if nav.section.url.starts_with(&full) => {
-                    levels(&mut html, nav, &full, ancestors, here);
+                    levels(&mut html, nav, &full, ancestors, here, more);
                 }
                 _ => {}
             }
             html.push_str("</li>\n");
         }
-        html.push_str("</ul>\n<p class=\"nav-heading\">Browse</p>\n<ul>\n");
-        for taxonomy in v.taxonomies() {
+        html.push_str("</ul>\n<p class=\"nav-heading\">");
+        let _ = escape_html(&mut html, word("browse"));
+        html.push_str("</p>\n<ul>\n");
+        for (_, taxonomy) in v.taxonomies_of(lang) {
             let url = taxonomy.url;
             html.push_str(if local.is_some_and(|l| l.starts_with(url)) {
                 "<li class=\"open\">"
@@ -69,12 +87,13 @@ impl<'a> Renderer<'a> {
             html.push_str("</li>\n");
         }
         html.push_str("<li>");
+        let map = format!("{prefix}map/");
         link(
             &mut html,
             base,
-            "map/",
-            "Map of all pages",
-            local == Some("map/"),
+            &map,
+            word("map_of_all_pages"),
+            local == Some(map.as_str()),
         );
         html.push_str("</li>\n</ul>\n</nav>\n");
         html
@@ -97,7 +116,13 @@ fn link(html: &mut String, base: &str, url: &str, title: &str, current: bool) {
 
 /// The window of the current section's pages, after its subsections unless `subsections`
 /// is false (the home page's subsections are the top-level list itself).
-fn pages(html: &mut String, nav: &NavCtx, subsections: bool) {
+fn pages(
+    html: &mut String,
+    nav: &NavCtx,
+    subsections: bool,
+    more_word: Option<&serde_json::Value>,
+    code: &str,
+) {
     let subsections = if subsections {
         &nav.subsections[..]
     } else {
@@ -112,34 +137,45 @@ fn pages(html: &mut String, nav: &NavCtx, subsections: bool) {
         link(html, "", &item.url, item.title, item.current);
         html.push_str("</li>\n");
     }
-    more(html, nav, nav.hidden_before);
+    more(html, nav, nav.hidden_before, more_word, code);
     for item in &nav.pages {
         html.push_str("<li>");
         link(html, "", &item.url, item.title, item.current);
         html.push_str("</li>\n");
     }
-    more(html, nav, nav.hidden_after);
+    more(html, nav, nav.hidden_after, more_word, code);
     html.push_str("</ul>");
 }
 
 /// "N more pages…", leading to the section, for the pages outside the window.
-fn more(html: &mut String, nav: &NavCtx, hidden: usize) {
+fn more(
+    html: &mut String,
+    nav: &NavCtx,
+    hidden: usize,
+    word: Option<&serde_json::Value>,
+    code: &str,
+) {
     if hidden > 0 {
         html.push_str("<li class=\"more\">");
-        link(
-            html,
-            "",
-            &nav.section.url,
-            &format!("{hidden} more pages…"),
-            false,
-        );
+        let text = match word {
+            Some(word) => crate::i18n::counted(word, hidden as i64, code),
+            None => format!("{hidden} more pages…"),
+        };
+        link(html, "", &nav.section.url, &text, false);
         html.push_str("</li>\n");
     }
 }
 
 /// The sections between top-level section `top` and the current one, nested, with the
 /// current section's pages inside the innermost.
-fn levels(html: &mut String, nav: &NavCtx, top: &str, ancestors: &[LinkCtx], here: &str) {
+fn levels(
+    html: &mut String,
+    nav: &NavCtx,
+    top: &str,
+    ancestors: &[LinkCtx],
+    here: &str,
+    more: (Option<&serde_json::Value>, &str),
+) {
     let mut chain: Vec<(&str, &str)> = ancestors
         .iter()
         .filter(|a| a.url.starts_with(top) && a.url != top)
@@ -152,7 +188,7 @@ fn levels(html: &mut String, nav: &NavCtx, top: &str, ancestors: &[LinkCtx], her
         html.push_str("\n<ul><li class=\"open\">");
         link(html, "", url, title, here == *url);
     }
-    pages(html, nav, true);
+    pages(html, nav, true, more.0, more.1);
     for _ in &chain {
         html.push_str("</li></ul>");
     }
