@@ -51,9 +51,13 @@ pub struct SiteConfig {
     /// build (`error`) or leads to the default language's page with a `warning`.
     #[serde(default = "warning")]
     pub untranslated_links: Severity,
-    /// The languages, as [`Languages`](crate::i18n::Languages) reads them (not in `weft.yaml`).
+    /// The languages, as [`Languages`](crate::i18n::Languages) reads them, with their words
+    /// (not in `weft.yaml`).
     #[serde(skip)]
     pub languages: crate::i18n::Languages,
+    /// What loading found that does not stop a build: words missing in a language.
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
     /// The site's description, the fallback meta description.
     #[serde(default)]
     pub description: Option<String>,
@@ -326,6 +330,9 @@ impl SiteConfig {
             &self.title,
             self.description.as_deref(),
         );
+        let mut warnings = Vec::new();
+        self.languages.load_words(root, &mut warnings);
+        self.warnings = warnings;
         self
     }
 

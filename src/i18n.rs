@@ -137,6 +137,12 @@ pub fn code_in_name(rel: &Path) -> Option<&str> {
     Some(code)
 }
 
+/// The path of `rel`'s version in language `code` (`a/page.md` → `a/page.nl.md`).
+pub fn with_code(rel: &Path, code: &str) -> PathBuf {
+    let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
+    rel.with_file_name(format!("{stem}.{code}.md"))
+}
+
 /// The path a file in language `code` has without its code (`a/page.nl.md` → `a/page.md`).
 pub fn without_code(rel: &Path, code: &str) -> PathBuf {
     let name = rel.file_name().unwrap_or_default().to_string_lossy();
@@ -163,6 +169,25 @@ pub struct Language {
     pub rtl: bool,
     /// What `weft.yaml` says of it besides.
     pub decl: LanguageDecl,
+    /// The words the theme prints in it (see [`words`]); loaded with the config.
+    pub words: Words,
+}
+
+impl Language {
+    /// A word (its key, if no table has it).
+    pub fn word<'w>(&'w self, key: &'w str) -> &'w str {
+        self.words
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or(key)
+    }
+
+    /// Its own name: `name` in weft.yaml, else the theme's `language_name`.
+    pub fn own_name(&self) -> &str {
+        self.name
+            .as_deref()
+            .unwrap_or_else(|| self.word("language_name"))
+    }
 }
 
 /// The site's languages: one, or those of `languages`, the default first.
@@ -198,6 +223,7 @@ impl Languages {
                 }
             },
             decl,
+            words: Words::new(),
         };
         if declared.0.is_empty() {
             return Languages {
@@ -267,6 +293,14 @@ impl Languages {
             }
         }
         (DEFAULT, rel.to_path_buf())
+    }
+
+    /// Loads each language's words from the built-in tables and the site's `i18n/` folder
+    /// under `root`; what is missing is reported in `problems`.
+    pub fn load_words(&mut self, root: &Path, problems: &mut Vec<Diagnostic>) {
+        for language in &mut self.list {
+            language.words = words(root, &language.code, problems);
+        }
     }
 
     /// The index of the language with this code.

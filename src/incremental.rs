@@ -174,7 +174,7 @@ impl State {
                 continue;
             };
             let first = rel.components().next().map(|c| c.as_os_str());
-            if first.is_some_and(|f| f == "templates" || f == "themes" || f == "i18n") {
+            if first.is_some_and(|f| f == "templates" || f == "themes") {
                 templates = true;
             } else if let Some((folder, under)) = self.inputs.sources.layout.place(rel) {
                 let config = &self.inputs.config;

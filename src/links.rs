@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::config::{Severity, SiteConfig};
 use crate::diag::{Code, Diagnostic, Suggester, suggest};
 use crate::frontmatter::{self, Spanned};
+use crate::i18n::Lang;
 use crate::markdown::{Embed, Heading, LinkKind, LinkRef, embed_of};
 use crate::site::{Page, PageId, PageKind, Site, slugify, stem_of, title_from_name};
 use crate::source::display_path;
@@ -127,6 +128,12 @@ fn neighbours(pages: usize, edges: &[Edge]) -> Vec<Vec<Neighbour>> {
 /// output URLs.
 pub struct Resolver<'a> {
     site: &'a Site,
+    /// Whether the site has several languages: names then find the page in the linking
+    /// page's language.
+    multilingual: bool,
+    /// Pages in a language other than the default by their own file's path, lower-cased,
+    /// without `.md` (`about.nl`): a link that names the file names that page and no other.
+    by_file: HashMap<String, PageId>,
     /// Pages by their path in the content folder, lower-cased, without `.md`; a section also
     /// by its folder's path.
     by_path: HashMap<String, Vec<PageId>>,
@@ -196,6 +203,14 @@ enum Written<'a> {
     Relation(&'a str),
 }
 
+/// The page a name or path found.
+#[derive(Clone, Copy)]
+struct Found {
+    id: PageId,
+    /// Whether the link named that very file (`about.nl.md`), in whatever language.
+    named: bool,
+}
+
 /// Adds `id` to the list at `key`, once.
 fn add(index: &mut HashMap<String, Vec<PageId>>, key: String, id: PageId) {
     if key.is_empty() {
@@ -220,18 +235,23 @@ impl<'a> Resolver<'a> {
         let mut by_path = HashMap::new();
         let mut by_name = HashMap::new();
         let mut by_title = HashMap::new();
+        let mut by_file = HashMap::new();
         for id in site.ids() {
             let page = site.page(id);
-            let [stem, path] = path_names(&page.rel);
+            // A translation is found by the names of its page (`about`), in its language.
+            let [stem, path] = path_names(&page.base);
+            if page.rel != page.base && !page.generated {
+                by_file.insert(key_of(&display_path(&page.rel)), id);
+            }
             if page.kind == PageKind::Section {
                 // A folder is no note in Obsidian: its path names its page after every note.
-                let folder = page.rel.parent().map(display_path).unwrap_or_default();
+                let folder = page.base.parent().map(display_path).unwrap_or_default();
                 add(&mut by_title, key_of(&folder), id);
             }
             if page.generated {
                 add(&mut by_title, stem, id);
             } else {
-                add(&mut by_path, key_of(&display_path(&page.rel)), id);
+                add(&mut by_path, key_of(&display_path(&page.base)), id);
                 if page.kind == PageKind::Section {
                     add(&mut by_title, path, id);
                 } else {
@@ -282,7 +302,7 @@ impl<'a> Resolver<'a> {
         }
         let mut left_out = HashMap::new();
         for (index, page) in site.left_out.iter().enumerate() {
-            let [stem, path] = path_names(&page.rel);
+            let [stem, path] = path_names(&page.base);
             let titles = page.title.iter().chain(&page.aliases);
             for name in [stem, path].into_iter().chain(titles.map(|t| key_of(t))) {
                 left_out.entry(name).or_insert(index);
@@ -290,6 +310,8 @@ impl<'a> Resolver<'a> {
         }
         Resolver {
             site,
+            multilingual: site.homes.len() > 1,
+            by_file,
             by_path,
             by_name,
             by_title,
@@ -323,7 +345,8 @@ impl<'a> Resolver<'a> {
         from_dir: &Path,
         target: &str,
         written: Written,
-    ) -> Result<PageId, Unresolved> {
+        lang: Lang,
+    ) -> Result<Found, Unresolved> {
         let trimmed = target.trim();
         let rooted = trimmed
             .strip_prefix("@/")
@@ -344,8 +367,11 @@ impl<'a> Resolver<'a> {
             tried.push(key.clone());
         }
         for path in &tried {
+            if let Some(&id) = self.by_file.get(path) {
+                return Ok(Found { id, named: true });
+            }
             if let Some(found) = self.by_path.get(path) {
-                return self.one_of(found, target, written);
+                return self.pick(found, target, written, lang);
             }
         }
         if rooted.is_none() {
@@ -361,11 +387,11 @@ impl<'a> Resolver<'a> {
                     })
                     .collect();
                 if !matching.is_empty() {
-                    return self.one_of(&matching, target, written);
+                    return self.pick(&matching, target, written, lang);
                 }
             }
             if let Some(found) = self.by_title.get(&key) {
-                return self.one_of(found, target, written);
+                return self.pick(found, target, written, lang);
             }
         }
         let left_out = tried
@@ -381,6 +407,46 @@ impl<'a> Resolver<'a> {
         }
         let near = tried.first().map_or(key.as_str(), String::as_str);
         Err(self.no_page(target, near, from_dir, written))
+    }
+
+    /// The page of `found` that a link in language `lang` means: on a site with several
+    /// languages, those in `lang` if any are, else each found page's version in `lang`, else
+    /// in the default language; then the one page, or the error that there are several.
+    fn pick(
+        &self,
+        found: &[PageId],
+        target: &str,
+        written: Written,
+        lang: Lang,
+    ) -> Result<Found, Unresolved> {
+        if !self.multilingual {
+            let id = self.one_of(found, target, written)?;
+            return Ok(Found { id, named: false });
+        }
+        let lang_of = |id: PageId| self.site.page(id).lang;
+        let same: Vec<PageId> = found
+            .iter()
+            .copied()
+            .filter(|&id| lang_of(id) == lang)
+            .collect();
+        if !same.is_empty() {
+            let id = self.one_of(&same, target, written)?;
+            return Ok(Found { id, named: false });
+        }
+        let mut versions: Vec<PageId> = found
+            .iter()
+            .map(|&id| {
+                let page = self.site.page(id);
+                let version = |l: Lang| page.translations.get(usize::from(l)).copied().flatten();
+                version(lang)
+                    .or_else(|| version(crate::i18n::DEFAULT))
+                    .unwrap_or(id)
+            })
+            .collect();
+        versions.sort_unstable();
+        versions.dedup();
+        let id = self.one_of(&versions, target, written)?;
+        Ok(Found { id, named: false })
     }
 
     /// The error for a path that climbs out of the content folder.
@@ -636,7 +702,7 @@ impl<'a> Resolver<'a> {
             return self.by_url.get(absolute.trim_end_matches('/')).copied();
         }
         // As the page's file sees it (mdBook, a wiki), then as its URL does.
-        let from_dir = page.rel.parent().unwrap_or(Path::new(""));
+        let from_dir = page.base.parent().unwrap_or(Path::new(""));
         // A folder (`../cli/`) is its section, which the folder's path names after the notes.
         let by_source = normalize(from_dir, bare.trim_end_matches('/')).and_then(|p| {
             let key = key_of(&display_path(&p));
@@ -650,13 +716,18 @@ impl<'a> Resolver<'a> {
         })
     }
 
-    /// Resolves a body link `link` written in `page`.
-    fn resolve_link(&self, from: PageId, link: &LinkRef) -> Result<Option<Target>, Unresolved> {
+    /// Resolves a body link `link` written in `page`; with whether it named the page it leads
+    /// to so that no other language's version is meant (its file, or its URL).
+    fn resolve_link(
+        &self,
+        from: PageId,
+        link: &LinkRef,
+    ) -> Result<(Option<Target>, bool), Unresolved> {
         if !link.internal {
-            return Ok(None);
+            return Ok((None, true));
         }
         let page = self.site.page(from);
-        let from_dir = page.rel.parent().unwrap_or(Path::new(""));
+        let from_dir = page.base.parent().unwrap_or(Path::new(""));
         let dest = decode(&link.dest);
         let (path, anchor) = match dest.split_once('#') {
             Some((path, anchor)) => (path, Some(anchor)),
@@ -669,10 +740,11 @@ impl<'a> Resolver<'a> {
         let is_url = path.ends_with('/') || matches!(extension.as_deref(), Some("html" | "htm"));
         let is_wiki = matches!(link.kind, LinkKind::Wiki { .. });
         let is_note = extension.as_deref().is_none_or(|e| e == "md");
-        let as_file = || -> Result<Option<Target>, Unresolved> {
+        let as_file = || -> Result<(Option<Target>, bool), Unresolved> {
             let file = self.find_file(from_dir, &link.dest, path)?;
-            Ok(Some(Self::with_fragment(file, anchor)))
+            Ok((Some(Self::with_fragment(file, anchor)), true))
         };
+        let mut named = true;
         let id = if path.is_empty() {
             from
         } else if is_url && !is_wiki {
@@ -682,8 +754,11 @@ impl<'a> Resolver<'a> {
                 None => return as_file(),
             }
         } else if is_note || is_wiki {
-            match self.find_page(from_dir, path, Written::Link) {
-                Ok(id) => id,
+            match self.find_page(from_dir, path, Written::Link, page.lang) {
+                Ok(found) => {
+                    named = found.named;
+                    found.id
+                }
                 // `[x](guide)`: a folder's page, by its URL.
                 Err(missed) if extension.is_none() => self.find_url(from, path).ok_or(missed)?,
                 Err(missed) if is_note => return Err(missed),
@@ -697,7 +772,7 @@ impl<'a> Resolver<'a> {
             Some(anchor) => self.find_anchor(id, anchor)?,
             None => None,
         };
-        Ok(Some(Target::Page { id, anchor }))
+        Ok((Some(Target::Page { id, anchor }), named))
     }
 
     /// A file target with the fragment written after it (`doc.pdf#page=3`), which is for the
@@ -713,7 +788,12 @@ impl<'a> Resolver<'a> {
 
     /// Resolves a target of relation `key` written in front matter: a content path or a page
     /// name, maybe written as a wiki link.
-    fn resolve_relation(&self, key: &str, target: &Spanned) -> Result<PageId, Unresolved> {
+    fn resolve_relation(
+        &self,
+        key: &str,
+        target: &Spanned,
+        lang: Lang,
+    ) -> Result<Found, Unresolved> {
         let value = target.value.trim();
         let name = value
             .strip_prefix("[[")
@@ -721,7 +801,7 @@ impl<'a> Resolver<'a> {
             .unwrap_or(value);
         // `[[Note|text]]` and `[[Note#Heading]]` name the note.
         let name = name.split(['|', '#']).next().unwrap_or(name);
-        self.find_page(Path::new(""), name, Written::Relation(key))
+        self.find_page(Path::new(""), name, Written::Relation(key), lang)
     }
 }
 
@@ -883,7 +963,17 @@ pub fn resolve(
     embeds::check(site, &graph.targets, diagnostics);
     graph.backlinks = backlinks(site, &graph.edges);
     graph.relations = relation_groups(site, config, &declared, &graph.edges);
-    graph.neighbours = neighbours(site.pages.len(), &graph.edges);
+    graph.neighbours = if site.homes.len() > 1 {
+        let within: Vec<Edge> = graph
+            .edges
+            .iter()
+            .filter(|e| same_language(site, e))
+            .cloned()
+            .collect();
+        neighbours(site.pages.len(), &within)
+    } else {
+        neighbours(site.pages.len(), &graph.edges)
+    };
     graph
 }
 
@@ -905,8 +995,17 @@ fn resolve_page(resolver: &Resolver, site: &Site, config: &SiteConfig, id: PageI
     };
     for link in &page.body.links {
         match resolver.resolve_link(id, link) {
-            Ok(target) => {
+            Ok((target, named)) => {
                 if let Some(Target::Page { id: to, .. }) = &target {
+                    if !named {
+                        resolved.diagnostics.extend(untranslated(
+                            site,
+                            config,
+                            page,
+                            *to,
+                            link.span.clone(),
+                        ));
+                    }
                     // An embedded note is linked to; an image is not.
                     let links = link.kind != LinkKind::Image || embed_of(&link.dest) == Embed::Note;
                     if *to != id && links {
@@ -947,7 +1046,7 @@ fn resolve_page(resolver: &Resolver, site: &Site, config: &SiteConfig, id: PageI
             title: String::new(),
         };
         match resolver.resolve_link(id, &link) {
-            Ok(target) => resolved.targets.push(target),
+            Ok((target, _)) => resolved.targets.push(target),
             Err(unresolved) => {
                 let span = link.span.clone();
                 resolved
@@ -959,8 +1058,8 @@ fn resolve_page(resolver: &Resolver, site: &Site, config: &SiteConfig, id: PageI
     }
     for (key, values) in &page.fm.relations {
         for value in values {
-            match resolver.resolve_relation(key, value) {
-                Ok(to) if to == id => resolved.diagnostics.push(
+            match resolver.resolve_relation(key, value, page.lang) {
+                Ok(found) if found.id == id => resolved.diagnostics.push(
                     Diagnostic::error(
                         Code::SelfRelation,
                         format!("page relates to itself by `{key}`"),
@@ -968,7 +1067,16 @@ fn resolve_page(resolver: &Resolver, site: &Site, config: &SiteConfig, id: PageI
                     .at(&page.source, value.span.clone())
                     .label("this is the page itself"),
                 ),
-                Ok(to) => {
+                Ok(Found { id: to, named }) => {
+                    if !named {
+                        resolved.diagnostics.extend(untranslated(
+                            site,
+                            config,
+                            page,
+                            to,
+                            value.span.clone(),
+                        ));
+                    }
                     resolved.declared.entry(key.clone()).or_default().push(to);
                     resolved.edges.push(Edge {
                         from: id,
@@ -988,9 +1096,51 @@ fn resolve_page(resolver: &Resolver, site: &Site, config: &SiteConfig, id: PageI
     resolved
 }
 
+/// The warning (or error, with `untranslated_links: error`) for a link or relation in `page`
+/// that leads to `to`, a page in another language, as `page`'s language has no version of it.
+fn untranslated(
+    site: &Site,
+    config: &SiteConfig,
+    page: &Page,
+    to: PageId,
+    span: std::ops::Range<usize>,
+) -> Option<Diagnostic> {
+    let target = site.page(to);
+    if target.lang == page.lang {
+        return None;
+    }
+    let code = |lang| config.languages.get(lang).code.as_str();
+    let message = format!(
+        "`{}` is not translated into `{}`: the link leads to the `{}` page",
+        display_path(&target.base),
+        code(page.lang),
+        code(target.lang)
+    );
+    let diagnostic = match config.untranslated_links {
+        Severity::Warning => Diagnostic::warning(Code::UntranslatedLink, message),
+        Severity::Error => Diagnostic::error(Code::UntranslatedLink, message),
+    };
+    let translation = crate::i18n::with_code(&target.base, code(page.lang));
+    Some(
+        diagnostic
+            .at(&page.source, span)
+            .label(format!("leads to {}", target.source.display_path()))
+            .help(format!(
+                "translate the page as `{}`; `untranslated_links: error` in weft.yaml makes this an error",
+                display_path(&translation)
+            )),
+    )
+}
+
+/// Whether an edge joins two pages of one language: backlinks, relations and neighbours are
+/// per language, and a link that falls back to the default language's page is none of its.
+fn same_language(site: &Site, edge: &Edge) -> bool {
+    site.page(edge.from).lang == site.page(edge.to).lang
+}
+
 fn backlinks(site: &Site, edges: &[Edge]) -> Vec<Vec<(PageId, EdgeKind)>> {
     let mut backlinks = vec![Vec::new(); site.pages.len()];
-    for edge in edges {
+    for edge in edges.iter().filter(|e| same_language(site, e)) {
         backlinks[edge.to.0 as usize].push((edge.from, edge.kind.clone()));
     }
     backlinks.par_iter_mut().for_each(|list| {
@@ -1008,7 +1158,7 @@ fn relation_groups(
     edges: &[Edge],
 ) -> Vec<Vec<RelationGroup>> {
     let mut incoming: Vec<BTreeMap<String, Vec<PageId>>> = vec![BTreeMap::new(); site.pages.len()];
-    for edge in edges {
+    for edge in edges.iter().filter(|e| same_language(site, e)) {
         if let EdgeKind::Relation(key) = &edge.kind {
             // A property that links (`up: "[[Home]]"`) shows on its target as its inverse.
             let shown_as = match config.relations.get(key) {
@@ -1026,8 +1176,13 @@ fn relation_groups(
     }
     let mut groups = Vec::with_capacity(site.pages.len());
     for id in site.ids() {
+        let language = config.languages.get(site.page(id).lang);
+        // "{label} (inverse)", in the page's language.
+        let inverse_of = |label: &str| language.word("inverse_label").replace("{label}", label);
         let mut page_groups = Vec::new();
         for (key, decl) in &config.relations {
+            let own = language.decl.relations.get(key);
+            let label = own.and_then(|o| o.label.as_deref()).unwrap_or(&decl.label);
             let mut pages: Vec<PageId> = declared[id.0 as usize]
                 .get(key)
                 .cloned()
@@ -1035,12 +1190,12 @@ fn relation_groups(
             if decl.symmetric {
                 pages.extend(incoming[id.0 as usize].get(key).into_iter().flatten());
             }
-            push_group(&mut page_groups, site, key, &decl.label, pages);
+            push_group(&mut page_groups, site, key, label, pages);
             if let Some(inverse) = &decl.inverse {
-                let label = decl
-                    .inverse_label
-                    .clone()
-                    .unwrap_or_else(|| format!("{} (inverse)", decl.label));
+                let label = own
+                    .and_then(|o| o.inverse_label.clone())
+                    .or_else(|| decl.inverse_label.clone())
+                    .unwrap_or_else(|| inverse_of(label));
                 let pages = incoming[id.0 as usize]
                     .get(inverse)
                     .cloned()
@@ -1058,7 +1213,7 @@ fn relation_groups(
         for (inverse, pages) in &incoming[id.0 as usize] {
             if let Some(key) = inverse.strip_suffix(INVERSE_SUFFIX) {
                 if !config.relations.contains_key(key) {
-                    let label = format!("{} (inverse)", title_from_name(key));
+                    let label = inverse_of(&title_from_name(key));
                     push_group(&mut page_groups, site, inverse, &label, pages.clone());
                 }
             }

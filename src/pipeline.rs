@@ -142,9 +142,9 @@ impl Inputs {
     /// What reading found wrong: the templates and the source files.
     pub fn problems(&self) -> Vec<Diagnostic> {
         let mut problems = self.sources.problems();
-        match &self.theme {
-            Ok(theme) => problems.extend(theme.warnings.iter().cloned()),
-            Err(theme) => problems.extend(theme.iter().cloned()),
+        problems.extend(self.config.warnings.iter().cloned());
+        if let Err(theme) = &self.theme {
+            problems.extend(theme.iter().cloned());
         }
         problems
     }

@@ -139,11 +139,7 @@ impl<'a> Renderer<'a> {
 
     /// A language's own name: `name` in weft.yaml, else the theme's `language_name`.
     fn language_name(&self, lang: Lang) -> &'a str {
-        let language = self.language(lang);
-        match &language.name {
-            Some(name) => name,
-            None => self.theme.word(lang, "language_name"),
-        }
+        self.language(lang).own_name()
     }
 
     fn site_ctx(&self, v: &View<'_, 'a>, lang: Lang) -> SiteCtx<'a> {
@@ -615,7 +611,7 @@ impl<'a> Renderer<'a> {
             let reads = Reads::default();
             let mut context = tera::Context::new();
             context.insert("site", &self.site_ctx(&self.view(Some(&reads)), lang));
-            context.insert("words", self.theme.words(lang));
+            context.insert("words", &self.language(lang).words);
             context.insert("translations", &[] as &[TranslationCtx]);
             context.insert("alternates", &[] as &[AlternateCtx]);
             (context, reads.into_inner())

@@ -8,7 +8,7 @@ use tera::Tera;
 
 use crate::config::SiteConfig;
 use crate::diag::{Code, Diagnostic};
-use crate::i18n::{Lang, Words};
+use crate::i18n::Lang;
 use crate::source::{Source, SourceFile};
 use crate::theme;
 
@@ -17,13 +17,9 @@ pub struct Theme {
     /// The templates, once per language: the filters that write dates and counts are the
     /// language's.
     teras: Vec<Tera>,
-    /// The words the theme prints, per language.
-    words: Vec<Words>,
     sources: BTreeMap<String, Source>,
     /// Static files of the theme: (URL path, bytes or file).
     pub statics: Vec<(String, theme::StaticFile)>,
-    /// What loading found that does not stop a build (a word missing in a language).
-    pub warnings: Vec<Diagnostic>,
 }
 
 impl Theme {
@@ -50,19 +46,6 @@ impl Theme {
             .map_err(|err| template_error(&err, &self.sources))
     }
 
-    /// The words the theme prints in language `lang`.
-    pub fn words(&self, lang: Lang) -> &Words {
-        &self.words[usize::from(lang)]
-    }
-
-    /// A word in language `lang` (its key, if no table has it).
-    pub fn word<'w>(&'w self, lang: Lang, key: &'w str) -> &'w str {
-        self.words(lang)
-            .get(key)
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or(key)
-    }
-
     /// A hash of every template's name and text: themes with the same one render alike.
     pub fn fingerprint(&self) -> u64 {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -71,13 +54,6 @@ impl Theme {
                 hasher.update(&(text.len() as u64).to_le_bytes());
                 hasher.update(text.as_bytes());
             }
-        }
-        for words in &self.words {
-            hasher.update(
-                serde_json::Value::Object(words.clone())
-                    .to_string()
-                    .as_bytes(),
-            );
         }
         hasher.digest()
     }
@@ -142,21 +118,16 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnos
     if let Err(err) = tera.add_raw_templates(raw) {
         return Err(vec![template_error(&err, &sources)]);
     }
-    let mut warnings = Vec::new();
     let mut teras = Vec::with_capacity(config.languages.len());
-    let mut words = Vec::with_capacity(config.languages.len());
     for language in config.languages.all() {
         let mut own = tera.clone();
         register_language_filters(&mut own, &language.code);
         teras.push(own);
-        words.push(crate::i18n::words(root, &language.code, &mut warnings));
     }
     Ok(Theme {
         teras,
-        words,
         sources,
         statics,
-        warnings,
     })
 }
 

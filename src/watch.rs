@@ -50,7 +50,9 @@ pub fn classify(rel: &Path, layout: &Layout) -> ChangeKind {
     }
     match parts.as_slice() {
         [name] if *name == CONFIG_FILE => return ChangeKind::Config,
-        ["templates" | "i18n", ..] => return ChangeKind::Template,
+        // The words are the config's, which every page reads.
+        [dir, ..] if *dir == crate::i18n::WORDS_DIR => return ChangeKind::Config,
+        ["templates", ..] => return ChangeKind::Template,
         ["themes", _, "static", ..] => return ChangeKind::Static,
         ["themes"] | ["themes", _] | ["themes", _, "templates", ..] => {
             return ChangeKind::Template;

@@ -25,7 +25,7 @@ impl<'a> Renderer<'a> {
         ancestors: &[LinkCtx],
     ) -> String {
         let base = self.urls.base_path();
-        let word = |key| self.theme.word(lang, key);
+        let word = |key| self.language(lang).word(key);
         let prefix = &self.config.languages.get(lang).prefix;
         let home = self.urls.path(prefix);
         // `here` below the base path, to compare with the site's own URLs without making them.
@@ -42,7 +42,7 @@ impl<'a> Renderer<'a> {
                 &mut html,
                 nav,
                 false,
-                self.theme.words(lang).get("nav_more_pages"),
+                self.language(lang).words.get("nav_more_pages"),
                 &self.language(lang).code,
             );
         }
@@ -60,7 +60,7 @@ impl<'a> Renderer<'a> {
             link(&mut html, base, url, title, local == Some(url));
             let full = self.urls.path(url);
             let more = (
-                self.theme.words(lang).get("nav_more_pages"),
+                self.language(lang).words.get("nav_more_pages"),
                 self.language(lang).code.as_str(),
             );
             match nav {
