@@ -96,6 +96,8 @@ pub struct Dialect<'c> {
     pub title_from_h1: bool,
     /// The highlighting themes (`highlight`); the defaults when `None`.
     pub themes: Option<&'c Themes>,
+    /// The page's language, whose words title callouts; English when `None`.
+    pub language: Option<&'c crate::i18n::Language>,
 }
 
 /// The Markdown dialect of SPEC 3.
@@ -501,6 +503,10 @@ impl<'a> BodyWriter<'a, '_> {
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, name) = alert_name(kind);
+                let name = match self.dialect.language {
+                    Some(language) => escaped_text(language.word(&format!("callout_{class}"))),
+                    None => name.to_string(),
+                };
                 let open = format!(
                     "<div class=\"alert alert-{class}\" role=\"note\">\n<p class=\"alert-title\">{name}</p>\n"
                 );
@@ -831,7 +837,17 @@ impl<'a> BodyWriter<'a, '_> {
         let mut rest = quote.split_off(title_end + 1 - slot);
         title.extend(quote.drain(lead_end - slot..title_end - slot));
         if title.is_empty() {
-            title.push(Event::Text(obsidian::default_title(marker.kind).into()));
+            // A type of Obsidian's is titled in the page's language; an alias (`faq`) in
+            // English keeps its name, as Obsidian shows it, and a type of the site's own too.
+            let key = format!("callout_{canonical}");
+            let word = self.dialect.language.and_then(|language| {
+                let english = language.code.split('-').next() == Some("en");
+                let alias = !marker.kind.eq_ignore_ascii_case(&canonical);
+                let word = language.words.get(&key)?.as_str()?;
+                (!english || !alias).then(|| word.to_string())
+            });
+            let text = word.unwrap_or_else(|| obsidian::default_title(marker.kind));
+            title.push(Event::Text(text.into()));
         }
         let classes = format!("alert alert-{colour} callout callout-{canonical}");
         let (open, title_close, close) = match marker.fold {
@@ -1173,6 +1189,13 @@ fn dest_span(file: &Source, span: &Range<usize>, dest: &str) -> Range<usize> {
     }
 }
 
+/// `text` escaped for HTML.
+fn escaped_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
 fn alert_name(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     match kind {
         BlockQuoteKind::Note => ("note", "Note"),
@@ -1248,6 +1271,7 @@ mod tests {
         let file = SourceFile::new("a.md", text.to_string());
         let mut diagnostics = Vec::new();
         let dialect = Dialect {
+            language: None,
             unsafe_html: true,
             ..Dialect::default()
         };

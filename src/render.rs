@@ -334,7 +334,8 @@ impl<'a> Renderer<'a> {
             Placeholder::Tag(n) => {
                 let tag = page.body.tags.get(n).map_or("", String::as_str);
                 let mut out = String::new();
-                let path = format!("{TAGS}/{}/", crate::taxonomy::term_slug(tag));
+                let prefix = &self.language(page.lang).prefix;
+                let path = format!("{prefix}{TAGS}/{}/", crate::taxonomy::term_slug(tag));
                 let _ = pulldown_cmark_escape::escape_href(&mut out, &self.urls.path(&path));
                 out
             }

@@ -479,6 +479,7 @@ pub fn parse_file(file: MarkdownFile, config: &SiteConfig) -> (Parsed, Vec<Diagn
                     unsafe_html: config.unsafe_html,
                     title_from_h1: fm.title.is_none(),
                     themes: Some(&config.highlight),
+                    language: Some(config.languages.get(lang)),
                 },
                 &mut diagnostics,
             );

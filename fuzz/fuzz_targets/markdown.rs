@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
             unsafe_html: flags & 1 == 1,
             title_from_h1: flags & 2 == 2,
             themes: None,
+            language: None,
         },
         &mut diagnostics,
     );
