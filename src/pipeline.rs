@@ -257,12 +257,10 @@ pub fn run(options: &BuildOptions, pages: Pages) -> (Result<BuiltSite, Option<Si
         problems.extend(group_failures(&derived.site, rendered.failures));
         timings.stage("render");
         if search {
-            crate::search::add_index(
-                &mut files,
-                rendered.entries,
-                &config.language,
-                &mut problems,
-            );
+            // One language: Pagefind is told it. Several: it reads each page's `lang`, and
+            // makes an index for each, which the search box of a page of that language reads.
+            let language = (!config.languages.multilingual).then_some(config.language.as_str());
+            crate::search::add_index(&mut files, rendered.entries, language, &mut problems);
             timings.stage("search");
         }
     }
@@ -295,7 +293,6 @@ struct Rendered {
 /// Renders every output of `plan` in parallel, sending each where `pages` says, and makes
 /// the pages' search entries when `search` is on.
 fn render_all(renderer: &Renderer, plan: &Plan, pages: Pages, search: bool) -> Rendered {
-    let language = &renderer.config.language;
     let mut made: Vec<_> = plan
         .slow_first()
         .into_par_iter()
@@ -303,7 +300,12 @@ fn render_all(renderer: &Renderer, plan: &Plan, pages: Pages, search: bool) -> R
             let (path, output) = &plan.outputs[i];
             let mut entry = None;
             let kept = make(renderer, *output, None).map(|mut html| {
-                if search && matches!(output, Output::Page(_)) {
+                if let (true, Output::Page(id)) = (search, output) {
+                    let language = &renderer
+                        .config
+                        .languages
+                        .get(renderer.data().lang(*id))
+                        .code;
                     entry = Some(crate::search::entry(path, &html, language));
                 }
                 match pages {

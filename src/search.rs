@@ -60,7 +60,7 @@ pub fn entry(path: &str, html: &str, language: &str) -> (String, String) {
 pub fn add_index(
     files: &mut Files,
     pages: Vec<(String, String)>,
-    language: &str,
+    language: Option<&str>,
     problems: &mut Vec<Diagnostic>,
 ) {
     add_sharded_index(files, pages, language, SHARD_PAGES, problems);
@@ -69,7 +69,7 @@ pub fn add_index(
 fn add_sharded_index(
     files: &mut Files,
     pages: Vec<(String, String)>,
-    language: &str,
+    language: Option<&str>,
     shard_pages: usize,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -205,16 +205,23 @@ fn page_url(path: &str) -> String {
 /// Runs Pagefind on `(url, html)` pages; returns the index files, by path inside the bundle.
 fn build_index(
     pages: Vec<(String, String)>,
-    language: &str,
+    language: Option<&str>,
     max_fragments: u32,
 ) -> anyhow::Result<Bundle> {
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     runtime.block_on(async {
-        let options = PagefindServiceConfig::builder()
-            .force_language(language.to_string())
-            .exclude_selectors(EXCLUDE.iter().map(|s| s.to_string()).collect())
-            .max_fragments(max_fragments)
-            .build();
+        let exclude = || EXCLUDE.iter().map(|s| s.to_string()).collect();
+        let options = match language {
+            Some(language) => PagefindServiceConfig::builder()
+                .force_language(language.to_string())
+                .exclude_selectors(exclude())
+                .max_fragments(max_fragments)
+                .build(),
+            None => PagefindServiceConfig::builder()
+                .exclude_selectors(exclude())
+                .max_fragments(max_fragments)
+                .build(),
+        };
         let mut index = PagefindIndex::new(Some(options))?;
         for (url, html) in pages {
             index.add_html_file(None, Some(url), html).await?;
@@ -291,8 +298,8 @@ mod tests {
         files.insert("weft.css".into(), Content::Static(b"body{}"));
         let mut again = files.clone();
         let mut problems = Vec::new();
-        add_index(&mut files, pages.clone(), "en", &mut problems);
-        add_index(&mut again, pages, "en", &mut problems);
+        add_index(&mut files, pages.clone(), Some("en"), &mut problems);
+        add_index(&mut again, pages, Some("en"), &mut problems);
         assert!(problems.is_empty());
         for needed in ["pagefind/pagefind.js", "pagefind/pagefind-entry.json"] {
             assert!(files.contains_key(needed), "{needed} missing");
@@ -330,7 +337,7 @@ mod tests {
         let build = || {
             let mut files = Files::new();
             let mut problems = Vec::new();
-            add_sharded_index(&mut files, pages.clone(), "en", 2, &mut problems);
+            add_sharded_index(&mut files, pages.clone(), Some("en"), 2, &mut problems);
             assert!(problems.is_empty());
             files
         };

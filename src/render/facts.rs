@@ -152,6 +152,11 @@ impl<'a> Data<'a> {
         &self.site.page(id).rel
     }
 
+    /// A page's language (see [`View::lang`]).
+    pub fn lang(&self, id: PageId) -> Lang {
+        self.site.page(id).lang
+    }
+
     /// The URL path of each term of each taxonomy, which names it across builds.
     pub fn term_urls(&self) -> Vec<Vec<&'a str>> {
         self.taxonomies
