@@ -27,6 +27,9 @@
   var index = null;       // every page on the map, made when first needed
   var pending = false;
   var status, input, choices, mark, peek;
+  // The words, in the page's language, from the figure's data-* attributes (map.html); English
+  // when a template leaves them out.
+  function word(key, english) { return figure.getAttribute("data-" + key) || english; }
 
   function zoom() { return home.w / view.w; }
 
@@ -207,8 +210,11 @@
     var link = document.createElement("a");
     link.href = page.url;
     link.textContent = page.title;
-    status.appendChild(document.createTextNode("Found: "));
+    // "Found: {page}", the page a link to it.
+    var parts = word("found", "Found: {page}").split("{page}");
+    status.appendChild(document.createTextNode(parts[0]));
     status.appendChild(link);
+    status.appendChild(document.createTextNode(parts.slice(1).join("")));
   }
 
   function matches(text, limit) {
@@ -241,7 +247,7 @@
     form.className = "map-find";
     var label = document.createElement("label");
     label.htmlFor = "weftMapFind";
-    label.textContent = "Find a page";
+    label.textContent = word("find", "Find a page");
     input = document.createElement("input");
     input.type = "search";
     input.id = "weftMapFind";
@@ -258,10 +264,10 @@
     var zoomBar = document.createElement("div");
     zoomBar.className = "map-zoom";
     zoomBar.setAttribute("role", "group");
-    zoomBar.setAttribute("aria-label", "Zoom");
-    zoomBar.appendChild(button("+", "Zoom in", function () { zoomCentre(STEP); }));
-    zoomBar.appendChild(button("\u2212", "Zoom out", function () { zoomCentre(1 / STEP); }));
-    zoomBar.appendChild(button("Reset", "", function () { view = { x: home.x, y: home.y, w: home.w, h: home.h }; update(); }));
+    zoomBar.setAttribute("aria-label", word("zoom", "Zoom"));
+    zoomBar.appendChild(button("+", word("zoom-in", "Zoom in"), function () { zoomCentre(STEP); }));
+    zoomBar.appendChild(button("\u2212", word("zoom-out", "Zoom out"), function () { zoomCentre(1 / STEP); }));
+    zoomBar.appendChild(button(word("reset", "Reset"), "", function () { view = { x: home.x, y: home.y, w: home.w, h: home.h }; update(); }));
     bar.appendChild(form);
     bar.appendChild(status);
     bar.appendChild(zoomBar);
@@ -282,7 +288,7 @@
       event.preventDefault();
       var found = matches(input.value, 1);
       if (found.length) show(found[0]);
-      else status.textContent = input.value.trim() ? "No page is called \u201c" + input.value.trim() + "\u201d." : "";
+      else status.textContent = input.value.trim() ? word("not-found", "No page is called \u201c{query}\u201d.").split("{query}").join(input.value.trim()) : "";
     });
   }
 

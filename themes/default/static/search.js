@@ -11,6 +11,15 @@
   var MAX_RESULTS = 10;
   var pagefind = null;
   var latest = 0;
+  // The words, in the page's language, from the slot's data-* attributes (base.html); English
+  // when a template leaves them out.
+  var words = slot.dataset || {};
+  function word(key, english) { return words[key] || english; }
+  var plural = null;
+  try { plural = new Intl.PluralRules(document.documentElement.lang || "en"); } catch (e) {}
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : all; });
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -58,13 +67,13 @@
 
   var form = el("form", "search-form");
   form.setAttribute("role", "search");
-  var label = el("label", "visually-hidden", "Search this site");
+  var label = el("label", "visually-hidden", word("label", "Search this site"));
   label.htmlFor = "weftSearchInput";
   var input = el("input");
   input.type = "search";
   input.id = "weftSearchInput";
   input.name = "q";
-  input.placeholder = "Search";
+  input.placeholder = word("placeholder", "Search");
   input.autocomplete = "off";
   input.spellcheck = false;
   input.setAttribute("aria-controls", "weftSearchResults");
@@ -97,9 +106,11 @@
       item.appendChild(excerpt(data.excerpt || ""));
       list.appendChild(item);
     });
-    status.textContent = total === 0
-      ? "No results for “" + query + "”"
-      : total + (total === 1 ? " result" : " results") + " for “" + query + "”";
+    var one = total === 1;
+    if (plural) one = plural.select(total) === "one";
+    status.textContent = fill(total === 0 ? word("none", "No results for “{query}”")
+      : one ? word("one", "{n} result for “{query}”") : word("other", "{n} results for “{query}”"),
+      { n: total, query: query });
     panel.hidden = false;
   }
 
@@ -118,7 +129,7 @@
     }).catch(function () {
       if (ticket !== latest) return;
       list.textContent = "";
-      status.textContent = "Search is not available here.";
+      status.textContent = word("unavailable", "Search is not available here.");
       panel.hidden = false;
     });
   }

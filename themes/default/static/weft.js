@@ -45,6 +45,28 @@
   else init();
 })();
 
+// The language switcher, a disclosure that works without JavaScript: Escape closes it, and so
+// does a click or the focus anywhere else.
+(function () {
+  "use strict";
+  function init() {
+    var box = document.querySelector(".languages details");
+    if (!box) return;
+    function outside(event) {
+      if (box.open && !box.contains(event.target)) box.open = false;
+    }
+    document.addEventListener("click", outside);
+    document.addEventListener("focusin", outside);
+    box.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !box.open) return;
+      box.open = false;
+      box.querySelector("summary").focus();
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
+
 // Code blocks: a "Copy" button on each, and Mermaid diagrams drawn from their source. Without
 // JavaScript a block is its code and a diagram its source, as weft writes them.
 (function () {
@@ -53,6 +75,9 @@
   var here = document.currentScript ? document.currentScript.src : location.href;
   var root = document.documentElement;
   var status;
+  // The words, in the page's language, from <body>'s data-* attributes (base.html); English
+  // when a template leaves them out.
+  function word(key, english) { return (document.body && document.body.getAttribute("data-" + key)) || english; }
 
   function say(text) {
     if (!status) {
@@ -102,8 +127,8 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "code-copy";
-      button.textContent = "Copy";
-      button.setAttribute("aria-label", "Copy code");
+      button.textContent = word("copy", "Copy");
+      button.setAttribute("aria-label", word("copy-code", "Copy code"));
       button.addEventListener("click", onCopy);
       box.appendChild(button);
     }
@@ -112,8 +137,8 @@
   function onCopy(event) {
     var button = event.currentTarget;
     var pre = button.parentNode.querySelector("pre");
-    copy(codeOf(pre)).then(function () { shown(button, "Copied", "Code copied"); },
-      function () { shown(button, "Copy failed", "The code could not be copied"); });
+    copy(codeOf(pre)).then(function () { shown(button, word("copy-done", "Copied"), word("copy-done-note", "Code copied")); },
+      function () { shown(button, word("copy-failed", "Copy failed"), word("copy-failed-note", "The code could not be copied")); });
   }
 
   function shown(button, label, message) {
@@ -122,7 +147,7 @@
     say(message);
     clearTimeout(button.weftTimer);
     button.weftTimer = setTimeout(function () {
-      button.textContent = "Copy";
+      button.textContent = word("copy", "Copy");
       button.removeAttribute("data-copied");
     }, 2000);
   }
