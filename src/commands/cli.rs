@@ -133,6 +133,9 @@ enum NewCommand {
     Site {
         /// The folder to create.
         dir: PathBuf,
+        /// The site's languages, the default first, e.g. `en,nl`: each page comes in each.
+        #[arg(long, value_delimiter = ',')]
+        languages: Vec<String>,
     },
     /// A page with its front matter filled in (title from the file name, today's date).
     Page {
@@ -192,7 +195,7 @@ pub fn run() -> u8 {
                 _ => serve::Verbosity::Normal,
             },
         }),
-        Command::New(NewCommand::Site { dir }) => new::site(&dir),
+        Command::New(NewCommand::Site { dir, languages }) => new::site(&dir, &languages),
         Command::New(NewCommand::Page { path }) => new::page(&cli.root, &path),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut command(), "weft", &mut std::io::stdout());

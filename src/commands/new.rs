@@ -26,8 +26,53 @@ const SITE_FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Creates a new site in `dir`, which must not exist or be empty. Returns the exit code.
-pub fn site(dir: &Path) -> u8 {
+/// The files of a new site in `languages` (the default first; none for one language, English):
+/// the config names them, and each page of the default language has a copy in each other,
+/// to translate, beside it (`page.nl.md`).
+fn site_files(languages: &[String]) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = SITE_FILES
+        .iter()
+        .map(|(path, text)| (path.to_string(), text.to_string()))
+        .collect();
+    let Some((first, others)) = languages.split_first() else {
+        return files;
+    };
+    let mut list = format!("languages:\n  {first}: {{}}\n");
+    for code in others {
+        list.push_str(&format!(
+            "  {code}: {{ title: \"My knowledge base ({code})\" }}\n"
+        ));
+    }
+    files[0].1 = files[0].1.replace("language: en\n", &list);
+    let pages: Vec<(String, String)> = files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".md"))
+        .cloned()
+        .collect();
+    for code in others {
+        for (path, text) in &pages {
+            let translated = format!("{}.{code}.md", path.trim_end_matches(".md"));
+            // The front matter stays first; the note to translate comes after it.
+            let (front, body) = text.split_at(text.find("\n---\n").map_or(0, |i| i + 5));
+            let note = format!("\n<!-- This page in `{code}`: translate it. -->\n");
+            files.push((translated, format!("{front}{note}{body}")));
+        }
+    }
+    files
+}
+
+/// Creates a new site in `dir`, which must not exist or be empty, in `languages` (none: one
+/// language). Returns the exit code.
+pub fn site(dir: &Path, languages: &[String]) -> u8 {
+    if let Some(bad) = languages
+        .iter()
+        .find(|code| !crate::i18n::is_language_code(code))
+    {
+        eprintln!(
+            "error: `{bad}` is not a language code; use ISO 639-1 codes such as `en`, `nl` or `pt-br`"
+        );
+        return 2;
+    }
     if dir.exists() && fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
         eprintln!(
             "error: {} already exists and is not empty; choose a new folder",
@@ -35,8 +80,8 @@ pub fn site(dir: &Path) -> u8 {
         );
         return 1;
     }
-    for (path, text) in SITE_FILES {
-        let full = dir.join(path);
+    for (path, text) in site_files(languages) {
+        let full = dir.join(&path);
         let created = full
             .parent()
             .map_or(Ok(()), fs::create_dir_all)
