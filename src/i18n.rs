@@ -434,18 +434,32 @@ pub fn words(root: &Path, code: &str, problems: &mut Vec<Diagnostic>) -> Words {
     };
     let mut missing: Vec<&String> = english.keys().filter(|k| !words.contains_key(*k)).collect();
     missing.sort();
+    if let (Some(source), false) = (&site_file, missing.is_empty()) {
+        // One warning for the file, naming every word it lacks.
+        let named: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
+        let (noun, pronoun) = if missing.len() == 1 {
+            ("word", "it")
+        } else {
+            ("words", "them")
+        };
+        problems.push(
+            Diagnostic::warning(
+                Code::MissingWord,
+                format!(
+                    "no {noun} {} for `{code}`: the theme prints {pronoun} in English",
+                    named.join(", ")
+                ),
+            )
+            .at(source, 0..0)
+            .label(format!("{} {noun} missing in this file", missing.len()))
+            .help(format!(
+                "add them to {} (`{}: …`); weft's English words are in the template reference",
+                path.display(),
+                missing[0]
+            )),
+        );
+    }
     for key in missing {
-        if let Some(source) = &site_file {
-            problems.push(
-                Diagnostic::warning(
-                    Code::MissingWord,
-                    format!("no word `{key}` for `{code}`: the theme prints the English"),
-                )
-                .at(source, 0..0)
-                .label(format!("`{key}` is missing here"))
-                .help(format!("add `{key}: …` to {}", path.display())),
-            );
-        }
         words.insert(key.clone(), english[key.as_str()].clone());
     }
     words

@@ -330,7 +330,8 @@ fn check_translations(
         if p.lang == DEFAULT {
             if let Some(code) = crate::i18n::code_in_name(&p.rel) {
                 let bare = crate::i18n::without_code(&p.rel, code);
-                if crate::i18n::is_language_code(code) && bases.contains(bare.as_path()) {
+                let named = languages.by_code(code).is_some();
+                if !named && crate::i18n::is_language_code(code) && bases.contains(bare.as_path()) {
                     let known: Vec<&str> =
                         languages.all().iter().map(|l| l.code.as_str()).collect();
                     diagnostics.push(
@@ -352,28 +353,37 @@ fn check_translations(
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(i);
             }
-            std::collections::hash_map::Entry::Occupied(first) => {
-                let first = &parsed[*first.get()];
+            std::collections::hash_map::Entry::Occupied(mut first) => {
+                // The file named with its code is the one reported and left out.
+                let (kept, extra) =
+                    if parsed[*first.get()].rel != parsed[*first.get()].base && p.rel == p.base {
+                        let previous = first.insert(i);
+                        (i, previous)
+                    } else {
+                        (*first.get(), i)
+                    };
+                drop.push(extra);
+                let (kept, extra) = (&parsed[kept], &parsed[extra]);
                 diagnostics.push(
                     Diagnostic::error(
                         Code::DuplicateTranslation,
                         format!(
                             "`{}` and `{}` are both the {} version of `{}`",
-                            first.source.display_path(),
-                            p.source.display_path(),
+                            kept.source.display_path(),
+                            extra.source.display_path(),
                             languages.get(p.lang).code,
                             display_path(&p.base)
                         ),
                     )
-                    .at(&p.source, 0..0)
+                    .at(&extra.source, 0..0)
                     .label("this file")
-                    .also_at(&first.source, 0..0, "and this one")
+                    .also_at(&kept.source, 0..0, "and this one")
                     .help("keep one of them: a file without a language code is in the default language"),
                 );
-                drop.push(i);
             }
         }
     }
+    drop.sort_unstable();
     for i in drop.into_iter().rev() {
         parsed.remove(i);
     }
