@@ -373,6 +373,11 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("es", include_str!("../themes/default/i18n/es.yaml")),
 ];
 
+/// The built-in table of `code` (empty if weft has none), for the template reference.
+pub fn built_in_words(code: &str) -> Words {
+    built_in(code).unwrap_or_default()
+}
+
 /// The built-in table of `code`, or of its language without the region (`pt-br` → `pt`).
 fn built_in(code: &str) -> Option<Words> {
     let primary = code.split('-').next().unwrap_or(code);

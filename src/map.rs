@@ -534,9 +534,9 @@ mod tests {
         let n = nodes.len();
         let outline = Outline {
             home: PageId(0),
-            sections: &heads,
+            sections: heads.as_slice().into(),
             nodes,
-            edges: &edges,
+            edges: edges.as_slice().into(),
         };
         let drawing = draw(&outline, &Urls::new("https://example.org/docs/"));
         assert_eq!(drawing.svg.matches("<a href=\"/docs/").count(), n);

@@ -62,9 +62,28 @@ fn graph(out: &Path) -> Graph {
 #[test]
 fn builds_with_zero_diagnostics() {
     let built = build_flagship();
+    // The Dutch pages so far are the home and section pages: their links to the pages not yet
+    // translated lead to the English ones, each with a warning (the flagship issue translates
+    // the rest). No other diagnostic.
     let lines: Vec<&str> = built.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "only the summary line:\n{}", built.stderr);
-    assert!(lines[0].starts_with("built "));
+    for line in &lines {
+        if line.starts_with("warning[") || line.starts_with("error[") {
+            assert!(
+                line.starts_with("warning[untranslated-link]"),
+                "{line}\n{}",
+                built.stderr
+            );
+        }
+        if line.starts_with(" --> ") || line.starts_with("  --> ") {
+            assert!(line.contains(".nl.md:"), "{line}");
+        }
+    }
+    assert!(lines.last().is_some_and(|l| l.starts_with("built ")));
+    assert!(
+        lines.len() == 1 || lines.iter().any(|l| l.starts_with("0 errors, ")),
+        "{}",
+        built.stderr
+    );
 }
 
 #[test]
@@ -225,7 +244,7 @@ fn footnote_definition(line: &str) -> Option<(&str, &str)> {
 }
 
 fn is_source_line(line: &str) -> bool {
-    line.starts_with("Source: ")
+    line.starts_with("Source: ") || line.starts_with("Bron: ")
 }
 
 /// The ids of the footnote references (`[^id]`) in a line that is not a definition.
@@ -411,6 +430,7 @@ fn every_footnote_is_referenced_defined_and_gives_title_date_and_url() {
                     page.path
                 );
                 let dated = text.contains("undated")
+                    || text.contains("ongedateerd")
                     || text
                         .split(|c: char| !c.is_ascii_digit())
                         .any(|n| n.len() == 4 && (n.starts_with("19") || n.starts_with("20")));

@@ -139,10 +139,14 @@ pub fn templates() -> String {
          A theme's templates are [Tera](https://keats.github.io/tera/docs/) templates. These are the\n\
          variables each one gets; a site overrides a template by putting one of the same name in\n\
          `templates/`.\n\n\
-         Besides Tera's own filters, weft adds two: `escape`, which escapes as autoescape does and\n\
-         marks the text safe, and `long_date`, which writes a `YYYY-MM-DD` date as readers of the\n\
-         site's `language` do (`12 August 2016`, `12 augustus 2016`, `12. August 2016`,\n\
-         `12 août 2016`, `12 de agosto de 2016`), and leaves it as it is in other languages.\n",
+         Besides Tera's own filters, weft adds three: `escape`, which escapes as autoescape does\n\
+         and marks the text safe; `long_date`, which writes a `YYYY-MM-DD` date as readers of the\n\
+         page's language do (`12 August 2016`, `12 augustus 2016`, `12. August 2016`,\n\
+         `12 août 2016`, `12 de agosto de 2016`), and leaves it as it is in other languages; and\n\
+         `count(n=…)`, which writes a word with a count (`{{ words.min_read | count(n=3) }}`), in\n\
+         the form the page's language uses for that number.\n\n\
+         On a site with several languages, each page is rendered in its own: `site`, `words` and\n\
+         the filters are that language's.\n",
     );
     let templates = template_variables();
     for (template, variables) in &templates {
@@ -169,7 +173,34 @@ pub fn templates() -> String {
             fields(&mut out, variable.name, value, &defs, &mut Vec::new());
         }
     }
+    words(&mut out);
     out
+}
+
+/// The table of the theme's words: each key with its English, from the built-in table.
+fn words(out: &mut String) {
+    out.push_str(
+        "\n## The words\n\n\
+         `words.KEY` in every template. weft has them in English, Dutch, German, French and\n\
+         Spanish; a site adds a language, or changes a word, in `i18n/CODE.yaml` (`i18n/nl.yaml`),\n\
+         whose keys are these. A word missing there is printed in English, with a warning naming it.\n\
+         A word with a count has a form for one and one for other numbers (`{ one: …, other: … }`),\n\
+         and `{n}` stands for the number; other names in braces are filled in by the template.\n\n\
+         | key | English |\n|---|---|\n",
+    );
+    let english = crate::i18n::built_in_words("en");
+    for (key, value) in &english {
+        let text = match value {
+            serde_json::Value::String(text) => text.clone(),
+            serde_json::Value::Object(forms) => forms
+                .iter()
+                .map(|(form, text)| format!("{form}: {}", text.as_str().unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        };
+        let _ = writeln!(out, "| `{key}` | {} |", text.replace('|', "\\|"));
+    }
 }
 
 /// Rows for each field of the object `schema`, under `path`, its objects and lists expanded.
@@ -334,56 +365,76 @@ pub fn template_variables() -> Vec<(&'static str, Vec<Variable>)> {
         about: "The page.",
         schema: schema_for!(context::PageCtx<'static>),
     };
+    let words = || Variable {
+        name: "words",
+        about: "The words the theme prints, in the page's language: see [the words](#the-words).",
+        schema: schema_for!(std::collections::BTreeMap<String, serde_json::Value>),
+    };
+    let translations = || Variable {
+        name: "translations",
+        about: "The page in each other language, for a language switcher (empty on a site with one language).",
+        schema: schema_for!(Vec<context::TranslationCtx<'static>>),
+    };
+    let alternates = || Variable {
+        name: "alternates",
+        about: "Every language the page is in, for `<link rel=\"alternate\" hreflang>` (empty on a site with one language).",
+        schema: schema_for!(Vec<context::AlternateCtx<'static>>),
+    };
+    let common = || vec![site(), words(), translations(), alternates(), nav()];
+    let with = |mut list: Vec<Variable>, more: Vec<Variable>| {
+        list.extend(more);
+        list
+    };
     vec![
-        ("page.html", vec![site(), page(), nav(), toc()]),
-        ("section.html", vec![site(), page(), nav(), toc()]),
-        ("index.html", vec![site(), page(), nav(), toc()]),
+        ("page.html", with(common(), vec![page(), toc()])),
+        ("section.html", with(common(), vec![page(), toc()])),
+        ("index.html", with(common(), vec![page(), toc()])),
         (
             "taxonomy_list.html",
-            vec![
-                site(),
-                nav(),
-                Variable {
+            with(
+                common(),
+                vec![Variable {
                     name: "taxonomy",
                     about: "The taxonomy.",
                     schema: schema_for!(context::TaxonomyCtx<'static>),
-                },
-            ],
+                }],
+            ),
         ),
         (
             "taxonomy_term.html",
-            vec![
-                site(),
-                nav(),
-                Variable {
-                    name: "taxonomy",
-                    about: "A link to the taxonomy's index page.",
-                    schema: schema_for!(context::LinkCtx<'static>),
-                },
-                Variable {
-                    name: "term",
-                    about: "The term.",
-                    schema: schema_for!(context::TermCtx<'static>),
-                },
-            ],
+            with(
+                common(),
+                vec![
+                    Variable {
+                        name: "taxonomy",
+                        about: "A link to the taxonomy's index page.",
+                        schema: schema_for!(context::LinkCtx<'static>),
+                    },
+                    Variable {
+                        name: "term",
+                        about: "The term.",
+                        schema: schema_for!(context::TermCtx<'static>),
+                    },
+                ],
+            ),
         ),
         (
             "map.html",
-            vec![
-                site(),
-                nav(),
-                Variable {
+            with(
+                common(),
+                vec![Variable {
                     name: "map",
                     about: "The map of the site, drawn.",
                     schema: schema_for!(MapDrawing),
-                },
-            ],
+                }],
+            ),
         ),
-        ("404.html", vec![site(), nav()]),
+        ("404.html", common()),
         (
             "alias.html",
             vec![
                 site(),
+                words(),
                 Variable {
                     name: "target",
                     about: "The page the alias leads to.",
