@@ -211,6 +211,29 @@ async function main() {
       .then(() => page.locator("#weftSearch .search-excerpt mark").count())
       .catch(() => 0);
     check("excerpts mark the words searched for", excerpt > 0);
+    // Each language has its own index, which the search box of a page in it reads: a Dutch
+    // page finds Dutch pages, and an English page does not find them.
+    await page.goto(`${origin}${BASE_PATH}nl/`);
+    const dutch = await search(page, "samenwerking").catch((err) => [err.message]);
+    check(
+      "a Dutch page's search finds Dutch pages",
+      dutch.length > 0 && dutch.every((href) => href.startsWith(`${origin}${BASE_PATH}nl/`)),
+      `got ${dutch.join(" ") || "nothing"}`,
+    );
+    const english = await search(page, "Working Group").catch((err) => [err.message]);
+    check(
+      "a Dutch page's search finds no English pages",
+      english.every((href) => href.startsWith(`${origin}${BASE_PATH}nl/`)),
+      `got ${english.join(" ")}`,
+    );
+    await page.goto(`${origin}${BASE_PATH}gctf/`);
+    const fromEnglish = await search(page, "samenwerking").catch((err) => [err.message]);
+    check(
+      "an English page's search finds no Dutch pages",
+      !fromEnglish.some((href) => href.startsWith(`${origin}${BASE_PATH}nl/`)),
+      `got ${fromEnglish.join(" ")}`,
+    );
+
     check("no script errors", errors.length === 0, errors.join("; "));
     check("no request leaves the site", outside.length === 0, outside.join(" "));
 
