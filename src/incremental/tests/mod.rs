@@ -634,3 +634,74 @@ fn a_link_edit_remakes_the_local_graphs_it_reaches() {
     let removed = site.update(&["content/many/p03.md"]);
     assert!(added > 2 && removed > 2, "made {added} and {removed}");
 }
+
+/// A site in English and Dutch: a translation is remade on its own, and what shows it (the
+/// other language's switcher, its own language's lists) follows it.
+#[test]
+fn translations_remake_their_language() {
+    let config = format!(
+        "{CONFIG}languages:\n  en: {{}}\n  nl: {{ title: Handboek, taxonomies: {{ topics: Onderwerpen }} }}\n"
+    );
+    let mut site = Fixture::empty(&config);
+    site.write("content/_index.md", &page("Home", "", "See the [[guide]]."));
+    site.write(
+        "content/_index.nl.md",
+        &page("Thuis", "", "Zie de [[guide]]."),
+    );
+    for n in 0..6 {
+        site.write(
+            &format!("content/docs/p{n}.md"),
+            &page(
+                &format!("Page {n}"),
+                "topics: [t1]\n",
+                "Text. See [[guide]].",
+            ),
+        );
+    }
+    site.write(
+        "content/docs/guide.md",
+        &page(
+            "Guide",
+            "topics: [t1]\n",
+            "First.\n\nSee [[faq]] and [[p1]].",
+        ),
+    );
+    site.write(
+        "content/docs/guide.nl.md",
+        &page("Gids", "topics: [t1]\n", "Eerst.\n\nZie [[faq]]."),
+    );
+    site.write(
+        "content/docs/faq.md",
+        &page("FAQ", "", "Questions. See [[guide]]."),
+    );
+    site.update(&[]);
+    // Text after the first paragraph shows on the page alone.
+    site.write(
+        "content/docs/guide.nl.md",
+        &page("Gids", "topics: [t1]\n", "Eerst.\n\nZie [[faq]], echt."),
+    );
+    assert_eq!(site.update(&["content/docs/guide.nl.md"]), 1);
+    // A new title shows in the Dutch lists and on the English page's language links.
+    site.write(
+        "content/docs/guide.nl.md",
+        &page(
+            "Handleiding",
+            "topics: [t1]\n",
+            "Eerst.\n\nZie [[faq]], echt.",
+        ),
+    );
+    let made = site.update(&["content/docs/guide.nl.md"]);
+    let english_pages = 1 + 6 + 2 + 1;
+    assert!(made < english_pages + 8, "made {made}");
+    // A new translation: the English page's switcher now leads to it.
+    site.write(
+        "content/docs/faq.nl.md",
+        &page("Vragen", "", "Vragen. Zie [[guide]]."),
+    );
+    site.update(&["content/docs/faq.nl.md"]);
+    site.remove("content/docs/faq.nl.md");
+    site.update(&["content/docs/faq.nl.md"]);
+    // The site's own words are the config's: every page is made again.
+    site.write("i18n/nl.yaml", "on_this_page: \"Inhoud\"\n");
+    site.update(&["i18n/nl.yaml"]);
+}
