@@ -76,7 +76,10 @@ pub fn make(
         Generated::Taxonomy(t) => renderer.render_taxonomy(&v, t),
         Generated::Term(t, i) => renderer.render_term(&v, t, i),
         Generated::NotFound(lang) => {
-            let context = renderer.context_at(&v, lang, "", |_| None);
+            // Its language links lead to each language's home page; it has no alternates.
+            let home = |other: Lang| Some(renderer.config.languages.get(other).prefix.clone());
+            let mut context = renderer.context_at(&v, lang, "", home);
+            context.insert("alternates", &[] as &[()]);
             renderer.render("404.html", &context, lang)
         }
         Generated::Map(lang) => render_map(renderer, &v, lang),
@@ -171,7 +174,16 @@ fn outline<'a>(v: &View<'_, 'a>, lang: Lang, multilingual: bool) -> Outline<'a> 
 
 fn render_map(renderer: &Renderer, v: &View, lang: Lang) -> Result<String, Diagnostic> {
     let multilingual = renderer.config.languages.multilingual;
-    let drawing = map::draw(&outline(v, lang, multilingual), renderer.urls);
+    let outline = outline(v, lang, multilingual);
+    let language = renderer.config.languages.get(lang);
+    let title = match language.words.get("map_title") {
+        Some(word) => crate::i18n::counted(word, outline.nodes.len() as i64, &language.code),
+        None => format!(
+            "Map of {} pages and the links between them",
+            outline.nodes.len()
+        ),
+    };
+    let drawing = map::draw(&outline, renderer.urls, &title);
     let map_url = |lang: Lang| format!("{}map/", renderer.config.languages.get(lang).prefix);
     let here = renderer.urls.path(&map_url(lang));
     let mut context = renderer.context_at(v, lang, &here, |other| Some(map_url(other)));

@@ -521,6 +521,13 @@ impl tera::Filter for Count {
     }
 }
 
+impl Default for Languages {
+    /// One language, English.
+    fn default() -> Self {
+        Languages::new(&Declared::default(), "en", "", None)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -579,12 +586,5 @@ mod tests {
                 assert!(table.contains_key(key), "{code} lacks `{key}`");
             }
         }
-    }
-}
-
-impl Default for Languages {
-    /// One language, English.
-    fn default() -> Self {
-        Languages::new(&Declared::default(), "en", "", None)
     }
 }

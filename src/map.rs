@@ -135,8 +135,9 @@ fn groups(site: &Outline) -> Groups {
     Groups { heads, of, members }
 }
 
-/// Lays out and draws the whole site.
-pub fn draw(site: &Outline, urls: &Urls) -> MapDrawing {
+/// Lays out and draws the whole site; `title` names the drawing for screen readers (its
+/// words with a count, `map_title`, in the language of the page).
+pub fn draw(site: &Outline, urls: &Urls, title: &str) -> MapDrawing {
     let n = site.nodes.len();
     let groups = groups(site);
     let mut degree = vec![0usize; n];
@@ -153,8 +154,9 @@ pub fn draw(site: &Outline, urls: &Urls) -> MapDrawing {
     let mut svg = String::with_capacity(n * 100 + 4096);
     let _ = write!(
         svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"site-map{}\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" role=\"group\" aria-labelledby=\"weftMapTitle\"><title id=\"weftMapTitle\">Map of {n} pages and the links between them</title>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"site-map{}\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" role=\"group\" aria-labelledby=\"weftMapTitle\"><title id=\"weftMapTitle\">{}</title>",
         if dense { " dense" } else { "" },
+        crate::render::escaped(title),
     );
     let edges_drawn = draw_edges(&mut svg, site, &dots, &degree);
     let mut labelled = vec![false; n];
@@ -538,7 +540,7 @@ mod tests {
             nodes,
             edges: edges.as_slice().into(),
         };
-        let drawing = draw(&outline, &Urls::new("https://example.org/docs/"));
+        let drawing = draw(&outline, &Urls::new("https://example.org/docs/"), "Map");
         assert_eq!(drawing.svg.matches("<a href=\"/docs/").count(), n);
         assert_eq!((drawing.links, drawing.nodes), (n, n));
         assert_eq!(drawing.edges_drawn, drawing.edges);

@@ -589,12 +589,20 @@ impl<'a> BodyWriter<'a, '_> {
                 self.out.push(Event::End(end));
             }
             Event::TaskListMarker(done) => {
-                let input = if done {
-                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                let (checked, key, english) = if done {
+                    (" checked", "task_done", "Done")
                 } else {
-                    "<input type=\"checkbox\" disabled aria-label=\"To do\"> "
+                    ("", "task_todo", "To do")
                 };
-                self.out.push(Event::InlineHtml(CowStr::Borrowed(input)));
+                let label = self
+                    .dialect
+                    .language
+                    .map_or(english, |language| language.word(key));
+                let input = format!(
+                    "<input type=\"checkbox\" disabled{checked} aria-label=\"{}\"> ",
+                    escaped_text(label)
+                );
+                self.out.push(Event::InlineHtml(input.into()));
             }
             Event::Html(html) | Event::InlineHtml(html) if !self.dialect.unsafe_html => {
                 self.out.push(Event::Text(html));
