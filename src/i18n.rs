@@ -488,6 +488,17 @@ pub fn plural_form(code: &str, n: i64) -> &'static str {
 /// `code`, with `{n}` filled in.
 pub fn counted(value: &serde_json::Value, n: i64, code: &str) -> String {
     let text = match value {
+        // Both forms, as the templates have them folded in.
+        serde_json::Value::String(text) if text.contains(crate::templates::FORMS) => {
+            let (one, other) = text
+                .split_once(crate::templates::FORMS)
+                .unwrap_or((text, text));
+            if plural_form(code, n) == "one" {
+                one
+            } else {
+                other
+            }
+        }
         serde_json::Value::String(text) => text.as_str(),
         serde_json::Value::Object(forms) => forms
             .get(plural_form(code, n))
@@ -497,6 +508,38 @@ pub fn counted(value: &serde_json::Value, n: i64, code: &str) -> String {
         _ => "",
     };
     text.replace("{n}", &n.to_string())
+}
+
+/// The Tera filter `form(name="one")`: one form of a word with a count, `{n}` left in (for
+/// scripts, which count themselves).
+pub struct Form;
+
+impl tera::Filter for Form {
+    fn filter(
+        &self,
+        value: &serde_json::Value,
+        args: &std::collections::HashMap<String, serde_json::Value>,
+    ) -> tera::Result<serde_json::Value> {
+        let name = args
+            .get("name")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| tera::Error::msg("`form` needs a name: `form(name=\"one\")`"))?;
+        let text = match value {
+            serde_json::Value::Object(forms) => forms
+                .get(name)
+                .or_else(|| forms.get("other"))
+                .cloned()
+                .unwrap_or_default(),
+            serde_json::Value::String(text) => {
+                let (one, other) = text
+                    .split_once(crate::templates::FORMS)
+                    .unwrap_or((text, text));
+                serde_json::Value::String(if name == "one" { one } else { other }.to_string())
+            }
+            other => other.clone(),
+        };
+        Ok(text)
+    }
 }
 
 /// The Tera filter `count(n=…)`: a word with a count, in the language of the pages it renders.

@@ -612,7 +612,9 @@ impl<'a> Renderer<'a> {
             let reads = Reads::default();
             let mut context = tera::Context::new();
             context.insert("site", &self.site_ctx(&self.view(Some(&reads)), lang));
-            context.insert("words", &self.language(lang).words);
+            if self.theme.words_read {
+                context.insert("words", &self.language(lang).words);
+            }
             context.insert("translations", &[] as &[TranslationCtx]);
             context.insert("alternates", &[] as &[AlternateCtx]);
             (context, reads.into_inner())

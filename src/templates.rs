@@ -20,6 +20,9 @@ pub struct Theme {
     sources: BTreeMap<String, Source>,
     /// Static files of the theme: (URL path, bytes or file).
     pub statics: Vec<(String, theme::StaticFile)>,
+    /// Whether a template reads `words` other than as `words.KEY` of a word the tables have,
+    /// which [`fold_words`] puts in as it is: then the pages' contexts hold `words`.
+    pub words_read: bool,
 }
 
 impl Theme {
@@ -105,30 +108,144 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnos
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    tera.set_escape_fn(escape_text);
-    tera.register_filter("escape", EscapeFilter);
+    let new_tera = |code: &str| {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_text);
+        tera.register_filter("escape", EscapeFilter);
+        register_language_filters(&mut tera, code);
+        tera
+    };
+    // The templates as written, for their errors, which point into them.
     let raw: Vec<(&str, &str)> = sources
         .iter()
         .map(|(n, s)| (n.as_str(), s.text.as_str()))
         .collect();
-    // The filters are used when rendering, not when parsing: placeholders for now.
-    register_language_filters(&mut tera, "en");
-    if let Err(err) = tera.add_raw_templates(raw) {
+    if let Err(err) = new_tera("en").add_raw_templates(raw) {
         return Err(vec![template_error(&err, &sources)]);
     }
+    // Then once per language, with its words folded in.
     let mut teras = Vec::with_capacity(config.languages.len());
+    let mut words_read = false;
     for language in config.languages.all() {
-        let mut own = tera.clone();
-        register_language_filters(&mut own, &language.code);
-        teras.push(own);
+        let folded: Vec<(&str, String)> = sources
+            .iter()
+            .map(|(name, source)| {
+                let autoescaped = name.ends_with(".html") || name.ends_with(".xml");
+                let (text, unfolded) = fold_words(&source.text, &language.words, autoescaped);
+                words_read |= unfolded;
+                (name.as_str(), text)
+            })
+            .collect();
+        let mut tera = new_tera(&language.code);
+        let raw = folded.iter().map(|(name, text)| (*name, text.as_str()));
+        if let Err(err) = tera.add_raw_templates(raw) {
+            return Err(vec![template_error(&err, &sources)]);
+        }
+        teras.push(tera);
     }
     Ok(Theme {
         teras,
         sources,
         statics,
+        words_read,
     })
+}
+
+/// What separates a word's forms for one and for other numbers, folded into one text for
+/// the `count` filter.
+pub const FORMS: char = '\u{1f}';
+
+/// `text`, a template, with each `words.KEY` inside its tags replaced by that word as a
+/// string literal (a word with a count by its two forms, which `count` tells apart): the
+/// words are the same on every page of a language, and a literal costs nothing per page,
+/// where a `words` map in each page's context is copied for each. Also whether the template
+/// still reads `words` otherwise (`words[key]`, a key the table lacks), so that pages need it.
+///
+/// In a template that Tera escapes (`autoescaped`: `.html`, `.xml`), a tag that prints a word
+/// and nothing else becomes the word's escaped text.
+pub fn fold_words(text: &str, words: &crate::i18n::Words, autoescaped: bool) -> (String, bool) {
+    const NAME: &str = "words";
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut unfolded = false;
+    let mut rest = text;
+    while let Some(open) = rest.find("{{").into_iter().chain(rest.find("{%")).min() {
+        let close = if rest[open..].starts_with("{{") {
+            "}}"
+        } else {
+            "%}"
+        };
+        let Some(end) = rest[open..].find(close).map(|e| open + e + 2) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let tag = &rest[open..end];
+        // A tag that prints a word and nothing else becomes the word's text, escaped as
+        // Tera would print it: text of the template like any other.
+        let bare = tag
+            .strip_prefix("{{")
+            .and_then(|t| t.strip_suffix("}}"))
+            .map(str::trim)
+            .and_then(|t| t.strip_prefix("words."))
+            .filter(|key| autoescaped && !key.is_empty() && key.chars().all(ident))
+            .and_then(|key| words.get(key)?.as_str());
+        if let Some(text) = bare {
+            out.push_str(&escape_text(text));
+            rest = &rest[end..];
+            continue;
+        }
+        let mut at = 0;
+        while let Some(found) = tag[at..].find(NAME).map(|f| at + f) {
+            let before = tag[..found].chars().next_back();
+            let after = &tag[found + NAME.len()..];
+            if before.is_some_and(|c| ident(c) || c == '.') {
+                out.push_str(&tag[at..found + NAME.len()]);
+                at = found + NAME.len();
+                continue;
+            }
+            let key_len = after
+                .strip_prefix('.')
+                .map(|k| k.find(|c: char| !ident(c)).unwrap_or(k.len()));
+            let literal = key_len
+                .filter(|&len| len > 0)
+                .and_then(|len| words.get(&after[1..=len]).map(|value| (len, value)))
+                .and_then(|(len, value)| Some((len, literal_of(value)?)))
+                .filter(|(len, _)| !after[1 + len..].starts_with(|c: char| c == '.' || c == '['));
+            match literal {
+                Some((len, literal)) => {
+                    out.push_str(&tag[at..found]);
+                    out.push_str(&literal);
+                    at = found + NAME.len() + 1 + len;
+                }
+                None => {
+                    unfolded |= !after.starts_with(|c: char| ident(c));
+                    out.push_str(&tag[at..found + NAME.len()]);
+                    at = found + NAME.len();
+                }
+            }
+        }
+        out.push_str(&tag[at..]);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    (out, unfolded)
+}
+
+/// A word as a Tera string literal, if it can be one: Tera's literals have no escapes, so
+/// it takes a quote the word does not hold.
+fn literal_of(value: &serde_json::Value) -> Option<String> {
+    let text = match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Object(forms) => {
+            let form = |name: &str| forms.get(name).and_then(serde_json::Value::as_str);
+            let other = form("other")?;
+            format!("{}{FORMS}{other}", form("one").unwrap_or(other))
+        }
+        _ => return None,
+    };
+    let quote = ['"', '\'', '`'].into_iter().find(|q| !text.contains(*q))?;
+    (!text.contains(['\n', '\r'])).then(|| format!("{quote}{text}{quote}"))
 }
 
 /// The filters that write in a language: `long_date` and `count`.
@@ -145,6 +262,7 @@ fn register_language_filters(tera: &mut Tera, code: &str) {
             code: code.to_string(),
         },
     );
+    tera.register_filter("form", crate::i18n::Form);
 }
 
 /// Escapes `&`, `<`, `>`, `"` and `'`, and leaves `/` alone so URLs stay readable. Tera calls
@@ -309,5 +427,40 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;"
         );
         assert_eq!(escape_text("café <b>ü</b>"), "café &lt;b&gt;ü&lt;/b&gt;");
+    }
+}
+
+#[cfg(test)]
+mod folding {
+    use super::fold_words;
+
+    #[test]
+    fn the_default_theme_reads_every_word_as_folded() {
+        let words = crate::i18n::built_in_words("en");
+        for (name, text) in crate::theme::TEMPLATES {
+            let (folded, unfolded) = fold_words(text, &words, true);
+            assert!(!unfolded, "{name} reads `words` otherwise:\n{folded}");
+            assert!(!folded.contains("words."), "{name}:\n{folded}");
+        }
+    }
+
+    #[test]
+    fn words_become_literals_inside_tags_only() {
+        let words: crate::i18n::Words = serde_json::from_str(
+            r#"{"a": "Say \"hi\"", "n": {"one": "{n} page", "other": "{n} pages"}}"#,
+        )
+        .expect("words");
+        let (folded, unfolded) = fold_words(
+            "words.a {{ words.a }} {{ words.n | count(n=2) }} {% if words.b %}",
+            &words,
+            true,
+        );
+        assert_eq!(
+            folded,
+            "words.a Say &quot;hi&quot; {{ \"{n} page\u{1f}{n} pages\" | count(n=2) }} {% if words.b %}"
+        );
+        assert!(unfolded);
+        let (_, unfolded) = fold_words("{{ mywords.a }} {{ x.words }}", &words, true);
+        assert!(!unfolded);
     }
 }
