@@ -211,7 +211,7 @@ pub fn fold_words(text: &str, words: &crate::i18n::Words, autoescaped: bool) -> 
                 .filter(|&len| len > 0)
                 .and_then(|len| words.get(&after[1..=len]).map(|value| (len, value)))
                 .and_then(|(len, value)| Some((len, literal_of(value)?)))
-                .filter(|(len, _)| !after[1 + len..].starts_with(|c: char| c == '.' || c == '['));
+                .filter(|(len, _)| !after[1 + len..].starts_with(['.', '[']));
             match literal {
                 Some((len, literal)) => {
                     out.push_str(&tag[at..found]);
