@@ -360,6 +360,10 @@ pub fn validate(
     problems
 }
 
+/// What separates a word's forms for one and for other numbers when the templates have them
+/// folded into one text (see `templates::fold_words`), for the `count` and `form` filters.
+pub const FORMS: char = '\u{1f}';
+
 /// The words the theme prints, in one language: key → text, or key → `{one, other}` for a
 /// word with a count (`{n}` is the number).
 pub type Words = serde_json::Map<String, serde_json::Value>;
@@ -489,10 +493,8 @@ pub fn plural_form(code: &str, n: i64) -> &'static str {
 pub fn counted(value: &serde_json::Value, n: i64, code: &str) -> String {
     let text = match value {
         // Both forms, as the templates have them folded in.
-        serde_json::Value::String(text) if text.contains(crate::templates::FORMS) => {
-            let (one, other) = text
-                .split_once(crate::templates::FORMS)
-                .unwrap_or((text, text));
+        serde_json::Value::String(text) if text.contains(FORMS) => {
+            let (one, other) = text.split_once(FORMS).unwrap_or((text, text));
             if plural_form(code, n) == "one" {
                 one
             } else {
@@ -531,9 +533,7 @@ impl tera::Filter for Form {
                 .cloned()
                 .unwrap_or_default(),
             serde_json::Value::String(text) => {
-                let (one, other) = text
-                    .split_once(crate::templates::FORMS)
-                    .unwrap_or((text, text));
+                let (one, other) = text.split_once(FORMS).unwrap_or((text, text));
                 serde_json::Value::String(if name == "one" { one } else { other }.to_string())
             }
             other => other.clone(),

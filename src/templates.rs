@@ -8,7 +8,7 @@ use tera::Tera;
 
 use crate::config::SiteConfig;
 use crate::diag::{Code, Diagnostic};
-use crate::i18n::Lang;
+use crate::i18n::{FORMS, Lang};
 use crate::source::{Source, SourceFile};
 use crate::theme;
 
@@ -151,10 +151,6 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnos
         words_read,
     })
 }
-
-/// What separates a word's forms for one and for other numbers, folded into one text for
-/// the `count` filter.
-pub const FORMS: char = '\u{1f}';
 
 /// `text`, a template, with each `words.KEY` inside its tags replaced by that word as a
 /// string literal (a word with a count by its two forms, which `count` tells apart): the
