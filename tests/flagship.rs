@@ -38,10 +38,14 @@ struct Graph {
     edges: Vec<(String, String, String)>,
 }
 
-fn graph(out: &Path) -> Graph {
-    let json: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("graph.json")).expect("graph.json"))
-            .expect("valid JSON");
+/// The flagship's languages, by the folder of their pages: English at the root, Dutch in nl/.
+const LANGUAGES: [&str; 2] = ["", "nl/"];
+
+/// The link graph of one language's pages (`prefix` is its folder, `""` or `nl/`).
+fn graph(out: &Path, prefix: &str) -> Graph {
+    let path = out.join(prefix).join("graph.json");
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("graph.json"))
+        .expect("valid JSON");
     let text = |v: &Value, k: &str| v[k].as_str().expect("string").to_string();
     Graph {
         nodes: json["nodes"]
@@ -62,28 +66,9 @@ fn graph(out: &Path) -> Graph {
 #[test]
 fn builds_with_zero_diagnostics() {
     let built = build_flagship();
-    // The Dutch pages so far are the home and section pages: their links to the pages not yet
-    // translated lead to the English ones, each with a warning (the flagship issue translates
-    // the rest). No other diagnostic.
     let lines: Vec<&str> = built.stderr.lines().collect();
-    for line in &lines {
-        if line.starts_with("warning[") || line.starts_with("error[") {
-            assert!(
-                line.starts_with("warning[untranslated-link]"),
-                "{line}\n{}",
-                built.stderr
-            );
-        }
-        if line.starts_with(" --> ") || line.starts_with("  --> ") {
-            assert!(line.contains(".nl.md:"), "{line}");
-        }
-    }
-    assert!(lines.last().is_some_and(|l| l.starts_with("built ")));
-    assert!(
-        lines.len() == 1 || lines.iter().any(|l| l.starts_with("0 errors, ")),
-        "{}",
-        built.stderr
-    );
+    assert_eq!(lines.len(), 1, "only the summary line:\n{}", built.stderr);
+    assert!(lines[0].starts_with("built "));
 }
 
 #[test]
@@ -118,7 +103,14 @@ fn every_initiative_and_body_has_its_own_page() {
 #[test]
 fn every_page_links_out_twice_is_linked_to_and_is_two_clicks_from_home() {
     let built = build_flagship();
-    let g = graph(&built.out);
+    for prefix in LANGUAGES {
+        links_out_twice_in(&graph(&built.out, prefix), &format!("/{prefix}"));
+    }
+}
+
+/// The link graph `g` of one language, whose home page is at `home`, has every page with two
+/// links out, one in, and within two clicks of home.
+fn links_out_twice_in(g: &Graph, home: &str) {
     let mut outgoing: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     let mut incoming: BTreeMap<&str, usize> = BTreeMap::new();
     for (from, to, kind) in &g.edges {
@@ -130,7 +122,7 @@ fn every_page_links_out_twice_is_linked_to_and_is_two_clicks_from_home() {
     for (url, _) in &g.nodes {
         let out = outgoing.get(url.as_str()).map_or(0, BTreeSet::len);
         assert!(out >= 2, "{url} has {out} outgoing internal links");
-        if url != "/" {
+        if url != home {
             assert!(
                 incoming.get(url.as_str()).copied().unwrap_or(0) >= 1,
                 "{url} has no backlink"
@@ -142,8 +134,8 @@ fn every_page_links_out_twice_is_linked_to_and_is_two_clicks_from_home() {
     for (url, section) in &g.nodes {
         next.entry(section).or_default().insert(url);
     }
-    let mut depth: BTreeMap<&str, usize> = BTreeMap::from([("/", 0)]);
-    let mut queue = VecDeque::from(["/"]);
+    let mut depth: BTreeMap<&str, usize> = BTreeMap::from([(home, 0)]);
+    let mut queue = VecDeque::from([home]);
     while let Some(url) = queue.pop_front() {
         for &to in next.get(url).into_iter().flatten() {
             if !depth.contains_key(to) {
@@ -161,8 +153,13 @@ fn every_page_links_out_twice_is_linked_to_and_is_two_clicks_from_home() {
 #[test]
 fn every_edge_shows_on_its_target_among_relations_and_backlinks() {
     let built = build_flagship();
-    let g = graph(&built.out);
-    assert!(g.edges.len() > 50);
+    for prefix in LANGUAGES {
+        edges_show_on_their_targets(&built, &graph(&built.out, prefix));
+    }
+}
+
+fn edges_show_on_their_targets(built: &Built, g: &Graph) {
+    assert!(g.edges.len() > 50, "{} edges", g.edges.len());
     for (from, to, kind) in &g.edges {
         let html = read(&built.out, to);
         // The connections panel: relation groups (with inverses) and the "linked from" list.
@@ -197,14 +194,39 @@ fn inverse_relations_show_on_their_targets() {
 #[test]
 fn the_map_links_every_page() {
     let built = build_flagship();
-    let map = read(&built.out, "/map/");
-    let start = map.find("class=\"site-map\"").expect("the map's svg");
-    let svg = &map[start..start + map[start..].find("</svg>").expect("svg end")];
-    for (url, _) in graph(&built.out).nodes {
-        assert!(
-            svg.contains(&format!("<a href=\"{url}\">")),
-            "the map has no node for {url}"
-        );
+    for prefix in LANGUAGES {
+        let map = read(&built.out, &format!("/{prefix}map/"));
+        let start = map.find("class=\"site-map\"").expect("the map's svg");
+        let svg = &map[start..start + map[start..].find("</svg>").expect("svg end")];
+        for (url, _) in graph(&built.out, prefix).nodes {
+            assert!(
+                svg.contains(&format!("<a href=\"{url}\">")),
+                "the map has no node for {url}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_page_is_in_both_languages() {
+    let pages = content_pages();
+    let paths: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    for page in &pages {
+        if page.path.ends_with(".nl.md") {
+            let english = page.path.replace(".nl.md", ".md");
+            assert!(
+                paths.contains(english.as_str()),
+                "{} translates no page",
+                page.path
+            );
+        } else {
+            let dutch = page.path.replace(".md", ".nl.md");
+            assert!(
+                paths.contains(dutch.as_str()),
+                "{} has no Dutch version",
+                page.path
+            );
+        }
     }
 }
 
@@ -436,7 +458,10 @@ fn every_footnote_is_referenced_defined_and_gives_title_date_and_url() {
                         .any(|n| n.len() == 4 && (n.starts_with("19") || n.starts_with("20")));
                 assert!(dated, "{}: [^{id}] has no date", page.path);
                 assert!(
-                    text.contains(" *") || text.contains("News item"),
+                    // A news item without a title of its own (in Arabic) names what it is.
+                    text.contains(" *")
+                        || text.contains("News item")
+                        || text.contains("Nieuwsbericht"),
                     "{}: [^{id}] has no title",
                     page.path
                 );
@@ -462,6 +487,16 @@ fn the_guideline_url_redirects_to_the_directive() {
     );
     let directive = read(&built.out, "/european-union/directive-2017-541/");
     assert!(directive.contains("15 March 2017"));
+    let redirect = read(
+        &built.out,
+        "/nl/european-union/counter-terrorism-guideline/",
+    );
+    assert!(
+        redirect.contains("url=/nl/european-union/directive-2017-541/"),
+        "{redirect}"
+    );
+    let richtlijn = read(&built.out, "/nl/european-union/directive-2017-541/");
+    assert!(richtlijn.contains("15 maart 2017"), "{richtlijn}");
 }
 
 #[test]
