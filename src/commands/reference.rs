@@ -116,6 +116,10 @@ fn table(out: &mut String, args: &[&Arg]) {
             })
             .collect();
         if !choices.is_empty() && arg.get_action().takes_values() && choices.len() < 8 {
+            // clap's help has no full stop of its own: end the sentence before the choices.
+            if !help.is_empty() && !help.ends_with('.') {
+                help.push('.');
+            }
             let _ = write!(help, " One of: {}.", choices.join("; "));
         }
         let _ = writeln!(
