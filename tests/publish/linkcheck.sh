@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Crawls the flagship site and the browser fixture with LinkChecker, a link checker that is
-# not ours, each built for a sub-path and served from it by Python's static file server.
+# Crawls the flagship site, the browser fixture and the user guide (docs/) with LinkChecker, a
+# link checker that is not ours, each built for a sub-path and served from it by Python's
+# static file server.
 # Fails on any broken link, external ones included (`--check-extern`). The sites are built
 # again for the server's URL: public/ as `weft build` left it points at the real base_url
 # (https://weft.example.org/), which LinkChecker would try to reach.
@@ -37,3 +38,4 @@ check() {
 
 check . docs
 check tests/browser/fixture kitchen-sink/docs
+check docs guide
