@@ -503,10 +503,13 @@ impl<'a> Resolver<'a> {
         let suggestion = if trimmed.contains('/') {
             let paths = self.path_suggester.get_or_init(|| {
                 Suggester::new(
+                    // The files' paths, a translation's without its language's code; a
+                    // section weft made has no file to name.
                     self.site
                         .pages
                         .iter()
-                        .map(|p| display_path(&p.rel).trim_end_matches(".md").to_string()),
+                        .filter(|p| !p.generated)
+                        .map(|p| display_path(&p.base).trim_end_matches(".md").to_string()),
                 )
             });
             paths.suggest(key).map(|s| {

@@ -534,3 +534,16 @@ fn a_new_site_in_two_languages_builds_at_once() {
     let home = std::fs::read_to_string(site.join("public/nl/index.html")).expect("home");
     assert!(home.contains("hreflang=\"en\""), "{home}");
 }
+
+#[test]
+fn a_broken_path_in_a_translation_is_suggested_by_its_pages_names() {
+    let site = bilingual(&[(
+        "content/docs/intro.nl.md",
+        "---\ntitle: Inleiding\n---\nNaar [de gids](@/docs/gide.md).\n",
+    )]);
+    let stderr = failure(&site);
+    assert!(
+        stderr.contains("did you mean `@/docs/guide.md`?"),
+        "{stderr}"
+    );
+}
