@@ -176,13 +176,7 @@ fn render_map(renderer: &Renderer, v: &View, lang: Lang) -> Result<String, Diagn
     let multilingual = renderer.config.languages.multilingual;
     let outline = outline(v, lang, multilingual);
     let language = renderer.config.languages.get(lang);
-    let title = match language.words.get("map_title") {
-        Some(word) => crate::i18n::counted(word, outline.nodes.len() as i64, &language.code),
-        None => format!(
-            "Map of {} pages and the links between them",
-            outline.nodes.len()
-        ),
-    };
+    let title = language.counted("map_title", outline.nodes.len());
     let drawing = map::draw(&outline, renderer.urls, &title);
     let map_url = |lang: Lang| format!("{}map/", renderer.config.languages.get(lang).prefix);
     let here = renderer.urls.path(&map_url(lang));

@@ -182,6 +182,14 @@ impl Language {
             .unwrap_or(key)
     }
 
+    /// A word with a count, for `n` (its key, if no table has it).
+    pub fn counted(&self, key: &str, n: usize) -> String {
+        match self.words.get(key) {
+            Some(word) => counted(word, i64::try_from(n).unwrap_or(i64::MAX), &self.code),
+            None => key.to_string(),
+        }
+    }
+
     /// Its own name: `name` in weft.yaml, else the theme's `language_name`.
     pub fn own_name(&self) -> &str {
         self.name
@@ -481,7 +489,7 @@ pub fn plural_form(code: &str, n: i64) -> &'static str {
         // Languages without a singular form of nouns after numbers.
         "ja" | "zh" | "ko" | "th" | "vi" | "id" | "ms" => false,
         // 0 and 1 are singular.
-        "fr" | "hy" | "kab" => n == 0 || n == 1,
+        "fr" | "hy" => n == 0 || n == 1,
         "pt" if code == "pt" || code == "pt-br" => n == 0 || n == 1,
         _ => n == 1,
     };

@@ -116,15 +116,7 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnos
         register_language_filters(&mut tera, code);
         tera
     };
-    // The templates as written, for their errors, which point into them.
-    let raw: Vec<(&str, &str)> = sources
-        .iter()
-        .map(|(n, s)| (n.as_str(), s.text.as_str()))
-        .collect();
-    if let Err(err) = new_tera("en").add_raw_templates(raw) {
-        return Err(vec![template_error(&err, &sources)]);
-    }
-    // Then once per language, with its words folded in.
+    // Once per language, with its words folded in.
     let mut teras = Vec::with_capacity(config.languages.len());
     let mut words_read = false;
     for language in config.languages.all() {
@@ -139,7 +131,14 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnos
             .collect();
         let mut tera = new_tera(&language.code);
         let raw = folded.iter().map(|(name, text)| (*name, text.as_str()));
-        if let Err(err) = tera.add_raw_templates(raw) {
+        if let Err(folded_err) = tera.add_raw_templates(raw) {
+            // Reported from the templates as written, whose columns the error's place names
+            // (folding moves them).
+            let raw = sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str()));
+            let err = new_tera("en")
+                .add_raw_templates(raw)
+                .err()
+                .unwrap_or(folded_err);
             return Err(vec![template_error(&err, &sources)]);
         }
         teras.push(tera);

@@ -10,7 +10,7 @@
 use pulldown_cmark_escape::escape_html;
 
 use super::{LinkCtx, NavCtx, Renderer, View};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Language};
 
 impl<'a> Renderer<'a> {
     /// The navigation as seen from URL path `here` (with the base path). For a page or a
@@ -25,8 +25,9 @@ impl<'a> Renderer<'a> {
         ancestors: &[LinkCtx],
     ) -> String {
         let base = self.urls.base_path();
-        let word = |key| self.language(lang).word(key);
-        let prefix = &self.config.languages.get(lang).prefix;
+        let language = self.language(lang);
+        let word = |key| language.word(key);
+        let prefix = &language.prefix;
         let home = self.urls.path(prefix);
         // `here` below the base path, to compare with the site's own URLs without making them.
         let local = here.strip_prefix(base);
@@ -38,13 +39,7 @@ impl<'a> Renderer<'a> {
         html.push_str("</p>\n<ul>\n<li>");
         link(&mut html, base, prefix, word("home"), here == home);
         if let Some(nav) = nav.filter(|n| n.section.url == home) {
-            pages(
-                &mut html,
-                nav,
-                false,
-                self.language(lang).words.get("nav_more_pages"),
-                &self.language(lang).code,
-            );
+            pages(&mut html, nav, false, language);
         }
         html.push_str("</li>\n");
         for &section in v.children(v.home_of(lang)).1 {
@@ -59,14 +54,10 @@ impl<'a> Renderer<'a> {
             html.push_str("<li class=\"open\">");
             link(&mut html, base, url, title, local == Some(url));
             let full = self.urls.path(url);
-            let more = (
-                self.language(lang).words.get("nav_more_pages"),
-                self.language(lang).code.as_str(),
-            );
             match nav {
-                Some(nav) if nav.section.url == full => pages(&mut html, nav, true, more.0, more.1),
+                Some(nav) if nav.section.url == full => pages(&mut html, nav, true, language),
                 Some(nav) if nav.section.url.starts_with(&full) => {
-                    levels(&mut html, nav, &full, ancestors, here, more);
+                    levels(&mut html, nav, &full, ancestors, here, language);
                 }
                 _ => {}
             }
@@ -116,13 +107,7 @@ fn link(html: &mut String, base: &str, url: &str, title: &str, current: bool) {
 
 /// The window of the current section's pages, after its subsections unless `subsections`
 /// is false (the home page's subsections are the top-level list itself).
-fn pages(
-    html: &mut String,
-    nav: &NavCtx,
-    subsections: bool,
-    more_word: Option<&serde_json::Value>,
-    code: &str,
-) {
+fn pages(html: &mut String, nav: &NavCtx, subsections: bool, language: &Language) {
     let subsections = if subsections {
         &nav.subsections[..]
     } else {
@@ -137,30 +122,21 @@ fn pages(
         link(html, "", &item.url, item.title, item.current);
         html.push_str("</li>\n");
     }
-    more(html, nav, nav.hidden_before, more_word, code);
+    more(html, nav, nav.hidden_before, language);
     for item in &nav.pages {
         html.push_str("<li>");
         link(html, "", &item.url, item.title, item.current);
         html.push_str("</li>\n");
     }
-    more(html, nav, nav.hidden_after, more_word, code);
+    more(html, nav, nav.hidden_after, language);
     html.push_str("</ul>");
 }
 
 /// "N more pages…", leading to the section, for the pages outside the window.
-fn more(
-    html: &mut String,
-    nav: &NavCtx,
-    hidden: usize,
-    word: Option<&serde_json::Value>,
-    code: &str,
-) {
+fn more(html: &mut String, nav: &NavCtx, hidden: usize, language: &Language) {
     if hidden > 0 {
         html.push_str("<li class=\"more\">");
-        let text = match word {
-            Some(word) => crate::i18n::counted(word, hidden as i64, code),
-            None => format!("{hidden} more pages…"),
-        };
+        let text = language.counted("nav_more_pages", hidden);
         link(html, "", &nav.section.url, &text, false);
         html.push_str("</li>\n");
     }
@@ -174,7 +150,7 @@ fn levels(
     top: &str,
     ancestors: &[LinkCtx],
     here: &str,
-    more: (Option<&serde_json::Value>, &str),
+    language: &Language,
 ) {
     let mut chain: Vec<(&str, &str)> = ancestors
         .iter()
@@ -188,7 +164,7 @@ fn levels(
         html.push_str("\n<ul><li class=\"open\">");
         link(html, "", url, title, here == *url);
     }
-    pages(html, nav, true, more.0, more.1);
+    pages(html, nav, true, language);
     for _ in &chain {
         html.push_str("</li></ul>");
     }

@@ -18,6 +18,8 @@ struct Fixture {
     _dir: tempfile::TempDir,
     root: PathBuf,
     cache: BuildCache,
+    /// The last build's outputs, to tell which the next one made anew.
+    last: crate::output::SharedFiles,
 }
 
 fn page(title: &str, front: &str, body: &str) -> String {
@@ -38,6 +40,7 @@ impl Fixture {
             _dir: dir,
             root,
             cache: BuildCache::new(options),
+            last: crate::output::SharedFiles::new(),
         };
         fixture.write("weft.yaml", config);
         fixture
@@ -170,10 +173,24 @@ impl Fixture {
                     .stages
                     .iter()
                     .any(|(name, _)| *name == "reparse");
+                // Rendered outputs made anew hold new contents; kept ones, the last build's.
+                let remade = built
+                    .files
+                    .iter()
+                    .filter(|(path, _)| path.ends_with(".html") || path.ends_with(".json"))
+                    .filter(|(path, content)| {
+                        self.last
+                            .get(*path)
+                            .is_none_or(|last| !std::sync::Arc::ptr_eq(last, content))
+                    })
+                    .map(|(path, _)| path.clone())
+                    .collect();
+                self.last = built.files;
                 Ok(Outcome {
                     made: built.made,
                     kept,
                     pending: built.pending,
+                    remade,
                 })
             }
             (None, None) => Err(diagnostics),
@@ -195,6 +212,13 @@ struct Outcome {
     kept: bool,
     /// What was left to [`BuildCache::finish`].
     pending: Vec<String>,
+    /// The pages, generated pages and `graph.json` made anew, by output path.
+    remade: std::collections::BTreeSet<String>,
+}
+
+/// The paths of `set`, in order.
+fn paths(set: &std::collections::BTreeSet<String>) -> Vec<&str> {
+    set.iter().map(String::as_str).collect()
 }
 
 fn bytes(content: &Content) -> Vec<u8> {
@@ -680,8 +704,8 @@ fn translations_remake_their_language() {
         "content/docs/guide.nl.md",
         &page("Gids", "topics: [t1]\n", "Eerst.\n\nZie [[faq]], echt."),
     );
-    assert_eq!(site.update(&["content/docs/guide.nl.md"]), 1);
-    // A new title shows in the Dutch lists and on the English page's language links.
+    let remade = site.outcome(&["content/docs/guide.nl.md"]).remade;
+    assert_eq!(paths(&remade), ["nl/docs/guide/index.html"]);
     site.write(
         "content/docs/guide.nl.md",
         &page(
@@ -690,15 +714,42 @@ fn translations_remake_their_language() {
             "Eerst.\n\nZie [[faq]], echt.",
         ),
     );
-    let made = site.update(&["content/docs/guide.nl.md"]);
-    let english_pages = 1 + 6 + 2 + 1;
-    assert!(made < english_pages + 8, "made {made}");
-    // A new translation: the English page's switcher now leads to it.
+    // A new title shows in the Dutch home page's text, the Dutch section's list, the term page, the
+    // Dutch map and graph.json, and in the English guide's alternates; no other English page.
+    let remade = site.outcome(&["content/docs/guide.nl.md"]).remade;
+    assert_eq!(
+        paths(&remade),
+        [
+            "docs/guide/index.html",
+            "nl/docs/guide/index.html",
+            "nl/docs/index.html",
+            "nl/graph.json",
+            "nl/index.html",
+            "nl/map/index.html",
+            "nl/topics/t1/index.html",
+        ]
+    );
     site.write(
         "content/docs/faq.nl.md",
         &page("Vragen", "", "Vragen. Zie [[guide]]."),
     );
-    site.update(&["content/docs/faq.nl.md"]);
+    // A new translation: the Dutch guide's [[faq]] now leads to it; of the English pages, only the FAQ (its
+    // switcher) and the map and graph.json (which list every page) are made again.
+    let remade = site.outcome(&["content/docs/faq.nl.md"]).remade;
+    assert_eq!(
+        paths(&remade),
+        [
+            "docs/faq/index.html",
+            "graph.json",
+            "map/index.html",
+            "nl/docs/faq/index.html",
+            "nl/docs/guide/index.html",
+            "nl/docs/index.html",
+            "nl/graph.json",
+            "nl/index.html",
+            "nl/map/index.html",
+        ]
+    );
     site.remove("content/docs/faq.nl.md");
     site.update(&["content/docs/faq.nl.md"]);
     // The site's own words are the config's: every page is made again.
